@@ -1,0 +1,146 @@
+"""One browser page's WebSocket: the ordered write-behind queue and its pending replies.
+
+Everything here runs on the event loop. Messages are queued as encoded text and
+written by one writer task, so a burst of calls leaves as a few array frames (the
+page answers an array with one array of replies, in order). Every message with an
+id keeps a :class:`Pending` entry until its reply arrives, so no browser error is
+lost even for calls nobody waited for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import Any, Callable
+
+from .protocol import Reply
+
+__all__ = ["Connection", "Pending", "NO_PAGE"]
+
+# Result of a request whose page went away before answering.
+NO_PAGE: Any = object()
+
+# At most this many messages ride in one array frame (bounds page-side latency).
+MAX_BATCH = 500
+
+
+class Pending:
+    """A message waiting for its reply: who waits (``future``), what it was (for error
+    reports) and what to do with the answer (``on_reply``)."""
+
+    __slots__ = ("future", "label", "on_reply", "waited")
+
+    def __init__(self, future: asyncio.Future | None, label: Any,
+                 on_reply: Callable[[Reply], None] | None) -> None:
+        self.future = future
+        self.label = label
+        self.on_reply = on_reply
+        # True when the caller awaits ``future`` for the value (errors raise there);
+        # False when ``future`` only marks "answered" (flush) and errors are reported.
+        self.waited = future is not None
+
+
+class Connection:
+    """A page attached to a session (or still in its handshake)."""
+
+    def __init__(self, ws: Any, on_error: Callable[[Reply, Pending], None]) -> None:
+        self.ws = ws
+        # Only the loop thread touches these.
+        self.pending: dict[int, Pending] = {}
+        self.rebuilding = False          # True between reconstruct-start and -end replies
+        self.closed = False
+        self.upload_headers: deque[Any] = deque()   # binary headers awaiting their frame
+        self.last_rid: int | None = None              # newest message that gets a reply
+        self._out: deque[str | bytes] = deque()
+        self._wake = asyncio.Event()
+        self._writer: asyncio.Task | None = None
+        self._on_error = on_error
+
+    @property
+    def remote(self) -> str:
+        addr = getattr(self.ws, "remote_address", None)
+        return f"{addr[0]}:{addr[1]}" if addr else "?"
+
+    def start(self) -> None:
+        """Start the writer task; queued messages go out from now on."""
+        if self._writer is None:
+            self._writer = asyncio.get_running_loop().create_task(
+                self._write_loop(), name=f"pgwidgets-writer-{self.remote}")
+
+    def enqueue(self, text: str | bytes, rid: int | None = None,
+                pending: Pending | None = None) -> None:
+        """Queue one encoded message (never blocks; order is preserved)."""
+        if self.closed:
+            if pending is not None and pending.future is not None and not pending.future.done():
+                pending.future.set_result(NO_PAGE)
+            return
+        if rid is not None and pending is not None:
+            self.pending[rid] = pending
+            self.last_rid = rid
+        self._out.append(text)
+        self._wake.set()
+
+    async def _write_loop(self) -> None:
+        out = self._out
+        try:
+            while True:
+                if not out:
+                    self._wake.clear()
+                    await self._wake.wait()
+                    continue
+                first = out.popleft()
+                if isinstance(first, bytes) or not out or isinstance(out[0], bytes):
+                    await self.ws.send(first)
+                    continue
+                frame = [first]
+                while out and len(frame) < MAX_BATCH and isinstance(out[0], str):
+                    frame.append(out.popleft())   # type: ignore[arg-type]
+                await self.ws.send("[" + ",".join(frame) + "]")  # type: ignore[arg-type]
+        except asyncio.CancelledError:
+            raise
+        except Exception:                # the socket closed under us: reader notices
+            out.clear()
+
+    def resolve(self, reply: Reply) -> None:
+        """Complete the request ``reply`` answers (unknown ids are ignored)."""
+        p = self.pending.pop(reply.id, None)
+        if p is None:
+            return
+        if p.on_reply is not None:
+            p.on_reply(reply)
+        if reply.ok:
+            if p.future is not None and not p.future.done():
+                p.future.set_result(reply)
+            return
+        self._on_error(reply, p)          # raises at the waiter, or reports it
+        if not p.waited and p.future is not None and not p.future.done():
+            p.future.set_result(reply)    # a flush marker: answered all the same
+
+    def answered(self) -> asyncio.Future | None:
+        """A future done when every message queued so far has its reply."""
+        p = self.pending.get(self.last_rid) if self.last_rid is not None else None
+        if p is None:
+            return None
+        if p.future is None:
+            p.future = asyncio.get_running_loop().create_future()
+        return p.future
+
+    def close_pending(self) -> None:
+        """The page is gone: every waiter answers at once (``NO_PAGE``)."""
+        self.closed = True
+        pending, self.pending = self.pending, {}
+        for p in pending.values():
+            if p.future is not None and not p.future.done():
+                p.future.set_result(NO_PAGE)
+        self._out.clear()
+        if self._writer is not None:
+            self._writer.cancel()
+
+    async def drain(self, timeout: float) -> None:
+        """Wait until everything queued so far was written (bounded)."""
+        if self._writer is None:
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._out and not self.closed and loop.time() < deadline:
+            await asyncio.sleep(0.005)

@@ -1,0 +1,240 @@
+"""The pgwidgets wire codec: outgoing messages, inbound validation, widget references.
+
+Pure: no sockets, no asyncio. Outgoing messages are plain dicts turned into text by
+:func:`encode`; inbound text is turned into typed events by :func:`parse_frame`,
+which raises :class:`~pgwidgets_core.errors.ProtocolError` naming what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .errors import ProtocolError
+
+__all__ = ["Ref", "encode", "to_wire", "from_wire", "parse_frame", "Reply", "CallbackEvent",
+           "ViewportEvent", "UploadChunk", "Inbound"]
+
+
+class Ref:
+    """Anything sent as a widget reference ``{"__wid__": wid}``."""
+
+    __slots__ = ()
+    wid: int
+
+
+def _default(obj: Any) -> Any:
+    # Called by json for values it cannot encode itself.
+    if isinstance(obj, Ref):
+        return {"__wid__": obj.wid}
+    if isinstance(obj, (set, frozenset)):
+        return list(obj)
+    tolist = getattr(obj, "tolist", None)        # numpy arrays and scalars
+    if callable(tolist):
+        return tolist()
+    item = getattr(obj, "item", None)
+    if callable(item):
+        return item()
+    raise TypeError(f"cannot send a {type(obj).__name__} to the browser: {obj!r:.80}")
+
+
+def _finite(value: Any) -> Any:
+    """A copy of ``value`` with NaN and infinities replaced by None (JSON has none)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, Ref) or type(value).__module__ == "builtins":
+        return value
+    return _finite(_default(value))
+
+
+_encoder = json.JSONEncoder(default=_default, allow_nan=False, separators=(",", ":"),
+                            ensure_ascii=False)
+
+
+def encode(msg: Any) -> str:
+    """Serialize one message (or a list of them) as compact JSON text."""
+    try:
+        return _encoder.encode(msg)
+    except ValueError:                              # NaN / Infinity somewhere
+        return _encoder.encode(_finite(msg))
+
+
+def to_wire(value: Any) -> Any:
+    """``value`` with every :class:`Ref` replaced by ``{"__wid__": wid}`` (for tests/logs)."""
+    return json.loads(encode(value))
+
+
+def from_wire(value: Any, resolve: Callable[[int, str | None], Any]) -> Any:
+    """Replace every inbound ``{"__wid__": N, "__class__": C}`` by ``resolve(N, C)``."""
+    if isinstance(value, list):
+        return [from_wire(v, resolve) for v in value]
+    if isinstance(value, dict):
+        wid = value.get("__wid__")
+        if wid is not None and isinstance(wid, int) and not isinstance(wid, bool):
+            return resolve(wid, value.get("__class__"))
+        return {k: from_wire(v, resolve) for k, v in value.items()}
+    return value
+
+
+# ---- inbound events ----------------------------------------------------------------
+
+@dataclass(slots=True)
+class Reply:
+    """``result`` or ``error`` for request ``id``."""
+    id: int
+    ok: bool
+    value: Any = None
+    error: str | None = None
+    wid: int | None = None
+    next_wid: int | None = None
+    session_id: Any = None
+    token: str | None = None
+    has_value: bool = False
+
+
+@dataclass(slots=True)
+class CallbackEvent:
+    wid: int
+    action: str
+    args: list[Any]
+
+
+@dataclass(slots=True)
+class ViewportEvent:
+    width: int
+    height: int
+
+
+@dataclass(slots=True)
+class UploadChunk:
+    """Header of one uploaded file chunk; its bytes follow as a binary frame."""
+    wid: int
+    transfer_id: int
+    file_index: int
+    file_count: int
+    chunk_index: int
+    num_chunks: int
+
+
+Inbound = Reply | CallbackEvent | ViewportEvent | UploadChunk | None
+
+
+def _int(msg: dict[str, Any], key: str, *, optional: bool = False) -> int | None:
+    v = msg.get(key)
+    if v is None and optional:
+        return None
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise ProtocolError(f"{msg.get('type')!r} message needs an integer {key!r}, "
+                            f"got {v!r:.40}")
+    return v
+
+
+def _parse_one(msg: Any) -> Inbound:
+    if msg is None:                 # an array reply holds null for no-reply entries
+        return None
+    if not isinstance(msg, dict):
+        raise ProtocolError(f"expected a JSON object, got {type(msg).__name__}")
+    kind = msg.get("type")
+    if kind == "result" or kind == "error":
+        rid = _int(msg, "id")
+        assert rid is not None
+        if kind == "error":
+            err = msg.get("error")
+            return Reply(rid, False, error=err if isinstance(err, str) else repr(err))
+        sid = msg.get("session_id")
+        token = msg.get("token")
+        if sid is not None and not isinstance(sid, (int, str)) or isinstance(sid, bool):
+            raise ProtocolError(f"session_id must be an integer or a string, got {sid!r:.40}")
+        if token is not None and not isinstance(token, str):
+            raise ProtocolError("token must be a string")
+        return Reply(rid, True, value=msg.get("value"), has_value="value" in msg,
+                     wid=_int(msg, "wid", optional=True),
+                     next_wid=_int(msg, "next_wid", optional=True),
+                     session_id=sid, token=token)
+    if kind == "callback":
+        wid = _int(msg, "wid")
+        action = msg.get("action")
+        if not isinstance(action, str) or not action:
+            raise ProtocolError("callback message needs a non-empty string 'action'")
+        args = msg.get("args", [])
+        if not isinstance(args, list):
+            raise ProtocolError("callback 'args' must be an array")
+        assert wid is not None
+        return CallbackEvent(wid, action, args)
+    if kind == "viewport":
+        w, h = msg.get("width"), msg.get("height")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (w, h)):
+            raise ProtocolError("viewport needs numeric 'width' and 'height'")
+        return ViewportEvent(int(w), int(h))
+    if kind == "binary-chunk":
+        vals = [_int(msg, k) for k in ("wid", "transfer_id", "file_index", "file_count",
+                                       "chunk_index", "num_chunks")]
+        if msg.get("encoding", "binary") != "binary":
+            raise ProtocolError("upload chunks must use encoding 'binary'")
+        return UploadChunk(*vals)            # type: ignore[arg-type]
+    raise ProtocolError(f"unknown message type {kind!r:.40}")
+
+
+def parse_frame(text: str | bytes) -> list[Inbound]:
+    """Decode one text frame into events; an array frame gives several.
+
+    Raises ProtocolError for invalid JSON or a message that breaks the schema. In an
+    array, one bad entry does not hide the others: bad entries are returned as
+    ProtocolError instances in place, so the caller can report each.
+    """
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError(f"invalid JSON: {exc}") from None
+    if isinstance(data, list):
+        out: list[Any] = []
+        for m in data:
+            try:
+                out.append(_parse_one(m))
+            except ProtocolError as exc:
+                out.append(exc)
+        return out
+    return [_parse_one(data)]
+
+
+# ---- outgoing messages --------------------------------------------------------------
+
+def init() -> dict[str, Any]:
+    return {"type": "init", "id": 0}
+
+
+def session_info(session_id: Any, token: str) -> dict[str, Any]:
+    return {"type": "session-info", "session_id": session_id, "token": token}
+
+
+def create(wid: int, cls: str, args: list[Any]) -> dict[str, Any]:
+    return {"type": "create", "wid": wid, "class": cls, "args": args}
+
+
+def call(wid: int, method: str, args: list[Any], silent: bool = False) -> dict[str, Any]:
+    msg = {"type": "call", "wid": wid, "method": method, "args": args}
+    if silent:
+        msg["silent"] = True
+    return msg
+
+
+def listen(wid: int, action: str) -> dict[str, Any]:
+    return {"type": "listen", "wid": wid, "action": action}
+
+
+def unlisten(wid: int, action: str) -> dict[str, Any]:
+    return {"type": "unlisten", "wid": wid, "action": action}
+
+
+def reconstruct_start(next_wid: int) -> dict[str, Any]:
+    return {"type": "reconstruct-start", "next_wid": next_wid}
+
+
+def reconstruct_end() -> dict[str, Any]:
+    return {"type": "reconstruct-end"}

@@ -1,0 +1,361 @@
+"""``Session``: one UI, its widgets, and the pages (connections) that show it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import types
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from . import protocol
+from .catalog import catalog
+from .connection import NO_PAGE, Connection, Pending
+from .errors import BrowserError, SessionClosedError
+from .protocol import CallbackEvent, Reply
+from .state import Record, Tree, apply_callback, replay_plan, setter_call
+
+if TYPE_CHECKING:
+    from .application import Application
+    from .widget import Widget
+
+__all__ = ["Session"]
+
+
+class Session:
+    """A UI owned by Python, shown in zero or more browser pages.
+
+    Sessions outlive their connections: a page that reloads, or a second page
+    opening :attr:`url`, is rebuilt from the state recorded here.
+    """
+
+    def __init__(self, app: Application, session_id: int | str, ws: Any = None, *,
+                 token: str | None = None) -> None:
+        self._app = app
+        self._id = session_id
+        self._token = token or secrets.token_urlsafe(32)
+        self._log: logging.Logger = app._log
+        # Loop-thread only from here on.
+        self._conns: list[Connection] = []
+        self._tree = Tree()
+        self._widgets: dict[int, Widget] = {}
+        self._wrappers: dict[int, Widget] = {}   # child wid -> page-made wrapper (MDI)
+        self._next_msg_id = 1
+        self._lock = asyncio.Lock()          # per_session dispatch: one handler at a time
+        self._namespace: types.SimpleNamespace | None = None
+        self._screen = (0, 0)
+        self._destroyed = False
+        self._holds_slot = False             # counts against max_sessions (has pages)
+        self._error_handlers: list[Callable[[Session, BrowserError], Any]] = []
+        if ws is not None:
+            self.add_connection(ws)
+
+    # ---- identity ----------------------------------------------------------------
+    @property
+    def id(self) -> int | str:
+        """Unique session identifier."""
+        return self._id
+
+    @property
+    def app(self) -> Application:
+        """The Application this session belongs to."""
+        return self._app
+
+    @property
+    def token(self) -> str:
+        """Security token a page presents to rejoin this session."""
+        return self._token
+
+    @property
+    def is_connected(self) -> bool:
+        """True if at least one browser page is connected."""
+        return bool(self._conns)
+
+    @property
+    def connections(self) -> list[Any]:
+        """The WebSocket connections of the pages showing this session."""
+        return [c.ws for c in self._conns]
+
+    @property
+    def url(self) -> str | None:
+        """Link that opens (or joins) this session in a browser; None without HTTP."""
+        base = self._app.url
+        if base is None:
+            return None
+        return f"{base}?session={self._id}&token={self._token}"
+
+    def get_url(self) -> str | None:
+        """Same as :attr:`url` (the reference binding's spelling)."""
+        return self.url
+
+    def get_screen_size(self) -> tuple[int, int]:
+        """The primary page's viewport size; (0, 0) before a page reported one."""
+        return self._screen
+
+    def __repr__(self) -> str:
+        return f"<Session {self._id!r} pages={len(self._conns)} widgets={len(self._widgets)}>"
+
+    # ---- connections -------------------------------------------------------------
+    def add_connection(self, ws: Any) -> None:
+        """Attach a browser connection (a websockets connection) to this session."""
+        self._attach(Connection(ws, self._on_reply_error))
+
+    def remove_connection(self, ws: Any) -> None:
+        """Detach a browser connection; its pending requests complete at once."""
+        for c in list(self._conns):
+            if c.ws is ws:
+                self._detach(c)
+
+    def _attach(self, conn: Connection) -> None:
+        self._conns.append(conn)
+        conn.start()
+
+    def _detach(self, conn: Connection) -> None:
+        if conn in self._conns:
+            self._conns.remove(conn)
+        conn.close_pending()
+
+    def _conn_for(self, ws: Any) -> Connection | None:
+        for c in self._conns:
+            if c.ws is ws:
+                return c
+        return None
+
+    # ---- sending -----------------------------------------------------------------
+    def _check_open(self) -> None:
+        self._app._check_open()
+        if self._destroyed:
+            raise SessionClosedError(f"session {self._id!r} was destroyed")
+
+    def _send(self, msg: dict[str, Any], label: Any = None, *, wait: bool = False,
+              on_reply: Callable[[Reply], None] | None = None,
+              to: list[Connection] | None = None) -> asyncio.Future | None:
+        """Send ``msg`` to every page (or ``to``), in order, without waiting.
+
+        With ``wait``, returns a future for the first page's reply (``NO_PAGE`` if it
+        goes away). Errors of messages nobody waits for go to the error handlers.
+        """
+        conns = self._conns if to is None else to
+        if not conns:
+            return None
+        rid = self._next_msg_id
+        self._next_msg_id += 1
+        msg["id"] = rid
+        text = protocol.encode(msg)
+        fut = None
+        for i, c in enumerate(conns):
+            if i == 0 and wait:
+                fut = asyncio.get_running_loop().create_future()
+                c.enqueue(text, rid, Pending(fut, label, on_reply))
+            else:
+                c.enqueue(text, rid, Pending(None, label, on_reply if i == 0 else None))
+        return fut
+
+    async def _ask(self, msg: dict[str, Any], label: Any) -> Any:
+        """Send and wait for the first page's value (None without a page)."""
+        fut = self._send(msg, label, wait=True)
+        if fut is None:
+            return None
+        reply = await self._wait(fut, label)
+        return None if reply is None else protocol.from_wire(reply.value, self._resolve_ref)
+
+    async def _wait(self, fut: asyncio.Future, label: Any) -> Reply | None:
+        """The reply ``fut`` stands for, bounded by ``call_timeout``; None if the
+        page went away first."""
+        timeout = self._app.call_timeout
+        try:
+            reply = await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            raise TimeoutError(f"{_describe(label)}: no answer from the browser "
+                               f"within {timeout} s") from None
+        return None if reply is NO_PAGE else reply
+
+    async def flush(self) -> None:
+        """Wait until the first page has answered everything sent so far.
+
+        Write-behind calls return before the page ran them; after ``flush()`` they
+        have run, and any error they caused was reported to the error handlers.
+        """
+        self._check_open()
+        if not self._conns:
+            return
+        fut = self._conns[0].answered()
+        if fut is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(fut), self._app.call_timeout)
+        except BrowserError:
+            pass                         # raised where it was awaited; not ours
+
+    def _on_reply_error(self, reply: Reply, p: Pending) -> None:
+        err = _browser_error(reply.error or "", p.label)
+        if p.waited and p.future is not None and not p.future.done():
+            p.future.set_exception(err)
+        else:
+            self._report(err)
+
+    def on_error(self, handler: Callable[[Session, BrowserError], Any]) -> Callable:
+        """Register ``handler(session, error)`` for browser errors of calls nobody
+        waited for (write-behind). Without a handler they are logged."""
+        self._error_handlers.append(handler)
+        return handler
+
+    def _report(self, err: Exception) -> None:
+        self._log.error("session %r: %s", self._id, err,
+                        exc_info=None if isinstance(err, BrowserError) else err)
+        for h in list(self._error_handlers):
+            try:
+                h(self, err)              # type: ignore[arg-type]
+            except Exception:
+                self._log.exception("session %r: error handler failed", self._id)
+
+    # ---- widgets -----------------------------------------------------------------
+    def get_widgets(self) -> types.SimpleNamespace:
+        """A namespace with one constructor per widget class, bound to this session.
+
+        ``W = session.get_widgets(); btn = await W.Button("Click me")``
+        """
+        if self._namespace is None:
+            from .widget import widget_class
+            self._namespace = types.SimpleNamespace(
+                **{name: partial(widget_class(name), self) for name in catalog()})
+        return self._namespace
+
+    async def make_timer(self, duration: float = 0) -> Widget:
+        """Create a Timer (non-visual; it runs in the page) and return it."""
+        return await self.get_widgets().Timer(duration=duration)
+
+    def walk_widget_tree(self) -> Iterator[Widget]:
+        """Yield every widget: roots in creation order, each followed by its
+        children in attach order (parents before children)."""
+        for rec in self._tree.walk():
+            w = self._widgets.get(rec.wid)
+            if w is not None:
+                yield w
+
+    def _register(self, widget: Widget, rec: Record, *, root: bool = True) -> None:
+        if root:
+            self._tree.add(rec)
+        else:
+            self._tree.bump(rec.wid)
+            self._tree.records[rec.wid] = rec
+        self._widgets[rec.wid] = widget
+
+    def _resolve_ref(self, wid: int, cls: str | None) -> Any:
+        w = self._widgets.get(wid)
+        if w is not None:
+            return w
+        from .widget import wrap_page_widget
+        return wrap_page_widget(self, wid, cls)
+
+    # ---- callbacks from the page -------------------------------------------------
+    def _on_callback(self, conn: Connection, ev: CallbackEvent) -> None:
+        if conn.rebuilding and ev.action != "map":
+            return                       # echoes of the replay itself
+        w = self._widgets.get(ev.wid)
+        if w is None:
+            self._log.debug("session %r: callback %r for unknown wid %s", self._id,
+                            ev.action, ev.wid)
+            return
+        rec = w._rec
+        if rec.defn.name == "Timer" and self._conns and conn is not self._conns[0]:
+            return                       # every page runs the timer: count it once
+        args = protocol.from_wire(ev.args, self._resolve_ref)
+        others = [c for c in self._conns if c is not conn]
+        for key, value in apply_callback(rec, ev.action, args):
+            if others:
+                method, margs = setter_call(key, value)
+                self._send(protocol.call(rec.wid, method, margs, silent=True),
+                           (rec, method, margs), to=others)
+        if ev.action == "page-close" and args and hasattr(args[0], "_rec"):
+            self._tree.detach(args[0]._rec)
+        w._dispatch(ev.action, args)
+
+    # ---- rebuilding pages --------------------------------------------------------
+    def _replay_to(self, conns: list[Connection]) -> asyncio.Future | None:
+        """Queue the whole UI for ``conns`` (pipelined: nothing waits in between)."""
+        steps = replay_plan(self._tree)
+        last = None
+        for conn in conns:
+            conn.rebuilding = True
+            end: asyncio.Future = asyncio.get_running_loop().create_future()
+
+            def done(reply: Reply, conn: Connection = conn, end=end) -> None:
+                conn.rebuilding = False
+                if not end.done():
+                    end.set_result(None)
+            for i, (msg, rec, what) in enumerate(steps):
+                is_end = i == len(steps) - 1
+                self._send(dict(msg), ("replay", rec, what), to=[conn],
+                           on_reply=done if is_end else self._replay_reply(rec, msg))
+            last = end
+        return last
+
+    def _replay_reply(self, rec: Record | None, msg: dict) -> Callable[[Reply], None] | None:
+        if msg.get("type") == "create":
+            return self._bump_next_wid
+        if rec is not None and msg.get("method") == "add_widget" and rec.defn.name == "MDIWidget":
+            from .widget import relink_wrapper
+            child = msg["args"][0] if msg["args"] else None
+            return lambda reply: relink_wrapper(self, rec, child, reply)
+        return None
+
+    def _bump_next_wid(self, reply: Reply) -> None:
+        if reply.ok and reply.next_wid is not None:
+            self._tree.bump(reply.next_wid - 1)
+
+    async def reconstruct(self) -> None:
+        """Rebuild the whole UI in every connected page, then wait until they are done."""
+        self._check_open()
+        if not self._conns:
+            return
+        conns = list(self._conns)
+        self._replay_to(conns)
+        await self.flush()
+
+    # ---- ending ------------------------------------------------------------------
+    async def close(self) -> None:
+        """Close every page's connection; the session and its UI survive and the
+        pages rejoin (they reconnect by themselves)."""
+        await self._close_pages(1000, "")
+
+    async def destroy(self) -> None:
+        """End the session for good: its pages are told it ended (close code 4000)
+        and it leaves ``app.sessions``; its widgets accept no more calls."""
+        if self._destroyed:
+            return
+        self._destroyed = True
+        self._app._forget(self)
+        await self._close_pages(4000, "Session ended")
+
+    async def _close_pages(self, code: int, reason: str) -> None:
+        conns = list(self._conns)
+        for c in conns:
+            c.close_pending()
+        await asyncio.gather(*(c.ws.close(code, reason) for c in conns),
+                             return_exceptions=True)
+
+
+def _describe(label: Any) -> str:
+    if isinstance(label, tuple) and len(label) >= 2:
+        if label[0] == "replay":
+            rec, what = label[1], label[2]
+            return f"rebuilding {rec!r}: {what}" if rec is not None else f"rebuilding: {what}"
+        rec, method = label[0], label[1]
+        return f"{rec!r}.{method}"
+    return str(label)
+
+
+def _browser_error(message: str, label: Any) -> BrowserError:
+    cls = wid = method = args = None
+    if isinstance(label, tuple) and label:
+        if label[0] == "replay":
+            rec, method = label[1], f"rebuild: {label[2]}"
+        else:
+            rec, method = label[0], label[1]
+            args = label[2] if len(label) > 2 else None
+        if rec is not None:
+            cls, wid = rec.defn.name, rec.wid
+    return BrowserError(message, widget_class=cls, wid=wid, method=method, args=args)
+

@@ -1,0 +1,297 @@
+"""Per-widget state records, the widget tree, and the plan that rebuilds a page.
+
+Pure: no sockets, no asyncio. Python is the source of truth; a page is a cache that
+:func:`replay_plan` can rebuild from these records at any time, in one pipelined
+sequence of messages (every wid is allocated here, so no step waits for a reply).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from . import protocol
+from .catalog import WidgetDef
+from .protocol import Ref
+
+__all__ = ["Record", "Entry", "Tree", "auto_listens", "apply_callback", "replay_plan",
+           "DEFERRED_KEYS"]
+
+# Keys replayed after every widget has its children (they select among them).
+DEFERRED_KEYS = ("sizes", "index", "scroll_position", "scroll_percent")
+
+
+class Entry:
+    """One step of a parent's child sequence: an attach call, or a call such as
+    ``add_separator`` that builds part of the parent without a child widget."""
+
+    __slots__ = ("method", "args", "child")
+
+    def __init__(self, method: str, args: list[Any], child: Record | None) -> None:
+        self.method = method
+        self.args = args
+        self.child = child
+
+
+class Record(Ref):
+    """What Python knows of one widget: enough to build it again in any page."""
+
+    __slots__ = ("defn", "wid", "create_args", "seeded", "state", "children", "parent",
+                 "listens", "destroyed")
+
+    def __init__(self, defn: WidgetDef, wid: int, create_args: list[Any],
+                 seeded: dict[str, tuple[Any, ...]]) -> None:
+        self.defn = defn
+        self.wid = wid
+        self.create_args = create_args     # the exact ``args`` of the create message
+        self.seeded = seeded               # key -> args, from constructor args/options
+        self.state: dict[str, tuple[Any, ...]] = {}   # key -> setter args, latest last
+        self.children: list[Entry] = []
+        self.parent: Record | None = None
+        self.listens: dict[str, None] = {}  # actions listened for (ordered set)
+        self.destroyed = False
+
+    def __repr__(self) -> str:
+        return f"<{self.defn.name} wid={self.wid}>"
+
+    # -- state ------------------------------------------------------------------------
+    def write(self, key: str, args: tuple[Any, ...]) -> None:
+        """Record a setter; the latest write moves to the end (replay order)."""
+        self.state.pop(key, None)
+        self.state[key] = args
+
+    def read(self, key: str) -> Any:
+        """The local answer of a getter: recorded, else constructor, else default."""
+        args = self.state.get(key)
+        if args is None:
+            args = self.seeded.get(key)
+            if args is None:
+                return self.defn.default(key)
+        return args[0] if len(args) == 1 else tuple(args)
+
+
+class Tree:
+    """Every record of one session: the registry by wid and the ordered roots."""
+
+    def __init__(self) -> None:
+        self.records: dict[int, Record] = {}
+        self.roots: dict[int, Record] = {}
+        self.next_wid = 1
+
+    def allocate(self) -> int:
+        wid = self.next_wid
+        self.next_wid += 1
+        return wid
+
+    def bump(self, wid: int) -> None:
+        """Never hand out ``wid`` or anything below it again (page-made widgets)."""
+        if wid >= self.next_wid:
+            self.next_wid = wid + 1
+
+    def add(self, rec: Record) -> None:
+        self.bump(rec.wid)
+        self.records[rec.wid] = rec
+        self.roots[rec.wid] = rec
+
+    def attach(self, parent: Record, child: Record | None, method: str, args: list[Any],
+               *, single: bool = False, index: int | None = None) -> None:
+        """Record ``parent.method(*args)`` in the child sequence."""
+        if single:
+            for e in [e for e in parent.children if e.child is not None]:
+                self.detach(e.child)          # type: ignore[arg-type]
+        if child is not None:
+            self.detach(child)
+            self.roots.pop(child.wid, None)
+            child.parent = parent
+        entry = Entry(method, args, child)
+        if index is None or child is None:
+            parent.children.append(entry)
+        else:
+            # insert among the widget children at ``index``, keeping other entries
+            kids = [i for i, e in enumerate(parent.children) if e.child is not None]
+            pos = kids[index] if 0 <= index < len(kids) else len(parent.children)
+            parent.children.insert(pos, entry)
+
+    def detach(self, child: Record) -> None:
+        """``child`` leaves its parent and becomes a root (it still exists)."""
+        parent = child.parent
+        if parent is not None:
+            parent.children = [e for e in parent.children if e.child is not child]
+            child.parent = None
+        if not child.destroyed:
+            self.roots[child.wid] = child
+
+    def drop(self, rec: Record) -> list[Record]:
+        """Forget ``rec`` and its descendants (destroyed); returns them."""
+        if rec.parent is not None:
+            self.detach(rec)
+        gone = list(self._subtree(rec))
+        for r in gone:
+            r.destroyed = True
+            self.records.pop(r.wid, None)
+            self.roots.pop(r.wid, None)
+        return gone
+
+    def _subtree(self, rec: Record) -> Iterator[Record]:
+        yield rec
+        for e in rec.children:
+            if e.child is not None:
+                yield from self._subtree(e.child)
+
+    def walk(self) -> Iterator[Record]:
+        """Roots in creation order, each followed depth-first by its children."""
+        for wid in sorted(self.roots):
+            yield from self._subtree(self.roots[wid])
+
+
+# ---- what the browser tells us --------------------------------------------------------
+
+def _arg(i: int):  # noqa: ANN202 - tiny spec helpers
+    return lambda args: (args[i],) if len(args) > i else None
+
+
+def _all(args: list[Any]) -> tuple[Any, ...] | None:
+    return tuple(args) if args else None
+
+
+def _box(args: list[Any]) -> tuple[Any, ...] | None:
+    if args and isinstance(args[0], dict) and "width" in args[0]:
+        return (args[0]["width"], args[0]["height"])
+    return None
+
+
+# class -> action -> [(key, how to get the setter args from the callback args)]
+_VALUE = {"activated": [("value", _arg(0))]}
+_STATE = {"activated": [("state", _arg(0))]}
+_TEXT = {"activated": [("text", _arg(0))], "modified": [("text", _arg(0))]}
+_SCROLL_POS = {"scrolled": [("scroll_position", _all)]}
+SYNC: dict[str, dict[str, list[tuple[str, Any]]]] = {
+    "ScrollBar": {"activated": [("scroll_percent", _arg(0))]},
+    "Slider": _VALUE, "SpinBox": _VALUE, "Dial": _VALUE,
+    "CheckBox": _STATE, "RadioButton": _STATE, "ToggleButton": _STATE,
+    "ToolBarAction": _STATE, "MenuAction": {"activated": [("checked", _arg(0))]},
+    "TextEntry": _TEXT, "TextEntrySet": _TEXT,
+    "TextArea": {**_TEXT, **_SCROLL_POS},
+    "ComboBox": {"activated": [("index", _arg(0)), ("text", _arg(1))],
+                 "modified": [("text", _arg(0))]},
+    "AbstractScrollArea": {"scrolled": [("scroll_percent", _all)]},
+    "ScrollArea": {"scrolled": [("scroll_percent", _all)]},
+    "HtmlView": _SCROLL_POS, "TextSource": _SCROLL_POS,
+    "Splitter": {"sizing": [("sizes", _arg(0))]},
+    "Expander": {"toggled": [("collapsed", _arg(0))]},
+    "TabWidget": {"page-switch": [("index", _arg(1))]},
+    "StackWidget": {"page-switch": [("index", _arg(1))]},
+    "TopLevel": {"window-state": [("window_state", _arg(0))]},
+    "ColorWidget": {"pick": [("color", _arg(0))]},
+}
+_GEOMETRY = {"move": [("position", _all)], "resize": [("size", _box)]}
+
+
+def _geometry_actions(defn: WidgetDef) -> tuple[str, ...]:
+    # Windows the user can move or resize; other widgets' sizes follow layout.
+    acts = []
+    if "move" in defn.callbacks:
+        acts.append("move")
+    if "resizable" in defn.options or defn.name == "MDISubWindow":
+        acts.append("resize")
+    return tuple(acts)
+
+
+def auto_listens(defn: WidgetDef) -> tuple[str, ...]:
+    """Actions Python listens for on every widget of this class to track user state."""
+    acts = list(_geometry_actions(defn))
+    acts += [a for a in SYNC.get(defn.name, {}) if a in defn.callbacks]
+    if "page-close" in defn.callbacks:
+        acts.append("page-close")
+    return tuple(dict.fromkeys(acts))
+
+
+def apply_callback(rec: Record, action: str, args: list[Any]) -> list[tuple[str, tuple]]:
+    """Fold a user change reported by the page into ``rec``; returns what changed."""
+    specs = SYNC.get(rec.defn.name, {}).get(action)
+    if specs is None:
+        if action not in _geometry_actions(rec.defn):
+            return []
+        specs = _GEOMETRY[action]
+    changed = []
+    for key, get in specs:
+        value = get(args)
+        if value is not None and rec.state.get(key) != value:
+            rec.write(key, value)
+            changed.append((key, value))
+    return changed
+
+
+def setter_call(key: str, args: tuple[Any, ...]) -> tuple[str, list[Any]]:
+    """The method and arguments that set ``key`` again."""
+    if key == "size":
+        return "resize", list(args)
+    if key == "visible":
+        return ("show" if args[0] else "hide"), []
+    return "set_" + key, list(args)
+
+
+# ---- rebuilding a page ---------------------------------------------------------------
+
+Step = tuple[dict[str, Any], Record | None, str]
+
+
+def replay_plan(tree: Tree) -> list[Step]:
+    """Every message that rebuilds the session's UI in an empty page, in order.
+
+    Each step is (message without id, the record it concerns, a label for errors).
+    Creates come first (so any widget may refer to any other), then per widget its
+    state, its child sequence and its listeners, then the deferred keys and
+    visibility, bracketed by reconstruct-start / reconstruct-end.
+    """
+    order = list(tree.walk())
+    steps: list[Step] = [(protocol.reconstruct_start(tree.next_wid), None,
+                          "reconstruct-start")]
+    created: set[int] = set()
+
+    def create(rec: Record) -> None:
+        if rec.wid in created:
+            return
+        created.add(rec.wid)
+        for dep in _refs(rec.create_args):
+            other = tree.records.get(dep.wid)
+            if other is not None:
+                create(other)
+        steps.append((protocol.create(rec.wid, rec.defn.name, rec.create_args), rec,
+                      "create"))
+
+    for rec in order:
+        create(rec)
+    for rec in order:
+        for key, args in rec.state.items():
+            if key in DEFERRED_KEYS or key == "visible" or key.startswith("_"):
+                continue
+            method, margs = setter_call(key, args)
+            steps.append((protocol.call(rec.wid, method, margs), rec, f"{method} (state {key!r})"))
+        for e in rec.children:
+            steps.append((protocol.call(rec.wid, e.method, e.args), rec, e.method))
+        for action in rec.listens:
+            steps.append((protocol.listen(rec.wid, action), rec, f"listen {action!r}"))
+    for rec in order:
+        for key in DEFERRED_KEYS:
+            args = rec.state.get(key)
+            if args is not None:
+                method, margs = setter_call(key, args)
+                steps.append((protocol.call(rec.wid, method, margs), rec,
+                              f"{method} (state {key!r})"))
+        vis = rec.state.get("visible")
+        if vis is not None:
+            method, margs = setter_call("visible", vis)
+            steps.append((protocol.call(rec.wid, method, margs), rec, method))
+    steps.append((protocol.reconstruct_end(), None, "reconstruct-end"))
+    return steps
+
+
+def _refs(value: Any) -> Iterator[Ref]:
+    if isinstance(value, Ref):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _refs(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _refs(v)
