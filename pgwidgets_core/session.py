@@ -46,6 +46,7 @@ class Session:
         self._namespace: types.SimpleNamespace | None = None
         self._screen = (0, 0)
         self._destroyed = False
+        self._sync: Any = None               # the pgwidgets_sync proxy, if any
         self._holds_slot = False             # counts against max_sessions (has pages)
         self._error_handlers: list[Callable[[Session, BrowserError], Any]] = []
         if ws is not None:

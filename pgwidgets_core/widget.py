@@ -56,7 +56,8 @@ class Widget(Ref):
     object returns it (the reference's two-phase form keeps working).
     """
 
-    __slots__ = ("_session", "_rec", "_handlers", "__weakref__")
+    # _sync: the pgwidgets_sync proxy of this widget, if any (set by the facade)
+    __slots__ = ("_session", "_rec", "_handlers", "_sync", "__weakref__")
     _defn: ClassVar[WidgetDef]
 
     def __init__(self, session: Session, *args: Any, **kwargs: Any) -> None:
@@ -93,6 +94,7 @@ class Widget(Ref):
         self._session = session
         self._rec = rec
         self._handlers: dict[str, list[tuple]] | None = None
+        self._sync: Any = None
         session._register(self, rec)
         session._send(protocol.create(rec.wid, defn.name, create_args), (rec, "create"),
                       on_reply=session._bump_next_wid)
@@ -347,6 +349,7 @@ def wrap_page_widget(session: Session, wid: int, cls_name: str | None) -> Widget
     w._session = session
     w._rec = Record(cls._defn, wid, [], {})
     w._handlers = None
+    w._sync = None
     session._register(w, w._rec, root=False)
     return w
 
