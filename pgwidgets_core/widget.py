@@ -90,6 +90,21 @@ class Widget(Ref):
             while create_args and create_args[-1] is None:
                 create_args.pop()
         seeded = {k: (v,) for k, v in values.items() if v is not None}
+        self._setup(session, create_args, seeded)
+        for k, v in extra.items():
+            spec = defn.methods[f"set_{k}"]
+            self._set(spec, bind_args(f"{defn.name}.set_{k}", spec.params, (v,), {}))
+
+    @classmethod
+    def _from_options(cls, session: Session, options: dict[str, Any]) -> Widget:
+        """A widget made as ``new Cls(options)``, the way the page's factories do."""
+        w = object.__new__(cls)
+        w._setup(session, [options] if options else [], {k: (v,) for k, v in options.items()})
+        return w
+
+    def _setup(self, session: Session, create_args: list[Any],
+               seeded: dict[str, tuple[Any, ...]]) -> None:
+        defn = self._defn
         rec = Record(defn, session._tree.allocate(), create_args, seeded)
         self._session = session
         self._rec = rec
@@ -98,9 +113,6 @@ class Widget(Ref):
         session._register(self, rec)
         session._send(protocol.create(rec.wid, defn.name, create_args), (rec, "create"),
                       on_reply=session._bump_next_wid)
-        for k, v in extra.items():
-            spec = defn.methods[f"set_{k}"]
-            self._set(spec, bind_args(f"{defn.name}.set_{k}", spec.params, (v,), {}))
         for action in auto_listens(defn):
             self._listen(action)
 
@@ -194,7 +206,7 @@ class Widget(Ref):
         if fac.existing is not None and fac.existing(raw) is not None:
             return self._child(MethodSpec(spec.name, spec.params, Kind.CHILD, child_op="attach",
                                           child_param=spec.child_param), args, raw) or raw["menu"]
-        new = widget_class(fac.new_class)(self._session, fac.options(raw) or None)
+        new = widget_class(fac.new_class)._from_options(self._session, fac.options(raw))
         method, attach_args = fac.attach(new, raw)
         self._session._tree.attach(self._rec, new._rec, method, attach_args)
         self._post(method, attach_args)

@@ -1,0 +1,382 @@
+"""The real server against the scripted fake browser: handshake, sessions, write-behind,
+queries, errors, admission and malformed input."""
+
+import asyncio
+
+import pytest
+
+from fakebrowser import FakeBrowser
+from pgwidgets_core import Application, BrowserError, SessionClosedError
+
+pytestmark = pytest.mark.timeout(20)
+
+
+@pytest.fixture
+async def app():
+    app = Application(ws_port=0, http_port=0, max_sessions=None, call_timeout=5)
+    await app.start()
+    yield app
+    await app.close()
+
+
+@pytest.fixture
+async def page_for(app):
+    """Make fake pages for ``app`` (closed at teardown)."""
+    made = []
+
+    def make(application=None, **kw):
+        a = application or app
+        kw.setdefault("origin", f"http://127.0.0.1:{a.http_port}")
+        fb = FakeBrowser(f"ws://127.0.0.1:{a.ws_port}", **kw)
+        made.append(fb)
+        return fb
+    yield make
+    await asyncio.gather(*(fb.close() for fb in made), return_exceptions=True)
+
+
+async def connected(app, fb):
+    """Connect ``fb`` and return its server-side Session."""
+    await fb.connect()
+    sid, _ = await fb.wait_session_info()
+    return app.sessions[sid]
+
+
+async def test_handshake_sends_session_info_before_anything_else_and_runs_on_connect(app, page_for):
+    built = asyncio.Event()
+
+    @app.on_connect
+    async def setup(session):
+        W = session.get_widgets()
+        await W.Label("hello")
+        built.set()
+    fb = page_for()
+    session = await connected(app, fb)
+    await asyncio.wait_for(built.wait(), 5)
+    await session.flush()
+    types = [m["type"] for m in fb.received]
+    assert types[:2] == ["init", "session-info"]
+    assert fb.find("Label")[0].args == ["hello"]
+    assert session.is_connected and fb.session_id == session.id and fb.token == session.token
+
+
+async def test_setters_return_without_waiting_for_the_page_and_arrive_in_order(app, page_for):
+    fb = page_for()
+    session = await connected(app, fb)
+    W = session.get_widgets()
+    label = await W.Label("start")
+    await session.flush()
+    fb.pause_replies()
+    for i in range(50):                               # the page answers nothing meanwhile
+        await label.set_text(f"t{i}")
+    assert label.get_text() == "t49"
+    fb.resume_replies()
+    await session.flush()
+    fw = fb.widgets[label.wid]
+    assert [a[0] for a in fw.calls_to("set_text")] == [f"t{i}" for i in range(50)]
+
+
+async def test_a_burst_of_calls_leaves_in_few_array_frames(app, page_for):
+    fb = page_for()
+    session = await connected(app, fb)
+    W = session.get_widgets()
+    box = await W.VBox()
+    for i in range(200):
+        await box.add_widget(await W.Label(f"l{i}"))
+    await session.flush()
+    assert len(fb.find("Label")) == 200
+    frames = [m for m in fb.received if isinstance(m, dict) and m.get("type") == "create"]
+    assert len(frames) == 201
+
+
+async def test_query_returns_the_page_value_and_none_without_a_page(app, page_for):
+    fb = page_for()
+    fb.responders[("VBox", "num_children")] = lambda w, args: 7
+    session = await connected(app, fb)
+    W = session.get_widgets()
+    box = await W.VBox()
+    assert await box.num_children() == 7
+    headless = app.create_session()
+    other = await headless.get_widgets().VBox()
+    assert await other.num_children() is None
+
+
+async def test_query_resolves_widget_references_to_the_same_python_objects(app, page_for):
+    fb = page_for()
+    session = await connected(app, fb)
+    W = session.get_widgets()
+    box, a = await W.VBox(), await W.Label("a")
+    await box.add_widget(a)
+    fb.responders[("VBox", "get_children")] = lambda w, args: [fb.widgets[a.wid]]
+    assert await box.get_children() == [a]
+
+
+async def test_browser_error_on_a_query_raises_naming_class_wid_and_method(app, page_for):
+    fb = page_for()
+
+    def boom(w, args):
+        raise RuntimeError("no such row")
+    fb.responders[("TreeView", "get_selected")] = boom
+    session = await connected(app, fb)
+    tv = await session.get_widgets().TreeView()
+    with pytest.raises(BrowserError) as info:
+        await tv.get_selected()
+    err = info.value
+    assert (err.message, err.widget_class, err.wid, err.method) == \
+        ("no such row", "TreeView", tv.wid, "get_selected")
+
+
+async def test_browser_error_of_a_write_behind_call_reaches_the_error_handler(app, page_for):
+    fb = page_for()
+
+    def boom(w, args):
+        raise RuntimeError("bad colour")
+    fb.responders[("Label", "set_color")] = boom
+    session = await connected(app, fb)
+    errors = []
+    session.on_error(lambda s, e: errors.append(e))
+    label = await session.get_widgets().Label("x")
+    await label.set_color("red")
+    await session.flush()
+    assert len(errors) == 1
+    assert (errors[0].widget_class, errors[0].method, errors[0].args_sent) == \
+        ("Label", "set_color", ["red"])
+    assert "bad colour" in str(errors[0])
+
+
+async def test_wrong_arguments_raise_type_error_before_anything_is_sent(app, page_for):
+    fb = page_for()
+    session = await connected(app, fb)
+    W = session.get_widgets()
+    with pytest.raises(TypeError, match="colour"):
+        await W.Label("x", colour="red")
+    label = await W.Label("y")
+    with pytest.raises(TypeError, match=r"Label.set_text\(\)"):
+        await label.set_text("a", "b")
+    with pytest.raises(ValueError, match="no callback 'clicked'"):
+        await label.on("clicked", print)
+    await session.flush()
+    assert [w.args for w in fb.find("Label")] == [["y"]]
+
+
+async def test_query_whose_page_goes_away_answers_none_at_once(app, page_for):
+    fb = page_for()
+    session = await connected(app, fb)
+    box = await session.get_widgets().VBox()
+    await session.flush()
+    fb.pause_replies()
+    task = asyncio.create_task(box.num_children())
+    await fb.wait_received(lambda m: isinstance(m, dict) and m.get("method") == "num_children")
+    await fb.close()
+    assert await asyncio.wait_for(task, 2) is None
+
+
+async def test_query_without_an_answer_raises_timeout_error_after_call_timeout(page_for):
+    app = Application(ws_port=0, http_port=0, call_timeout=0.3)
+    async with app:
+        fb = page_for(app)
+        session = await connected(app, fb)
+        box = await session.get_widgets().VBox()
+        await session.flush()
+        fb.pause_replies()
+        with pytest.raises(TimeoutError, match="num_children"):
+            await box.num_children()
+        await fb.close()
+
+
+async def test_malformed_frames_are_ignored_and_the_connection_goes_on(app, page_for):
+    fb = page_for()
+    fb.responders[("VBox", "num_children")] = lambda w, args: 3
+    session = await connected(app, fb)
+    other_fb = page_for()
+    other_fb.responders[("VBox", "num_children")] = lambda w, args: 5
+    other = await connected(app, other_fb)
+    box = await session.get_widgets().VBox()
+    for junk in ["not json", "[1,2", "42", '{"type":"nope"}', '{"type":"callback"}',
+                 '{"type":"callback","wid":999,"action":"activated","args":[]}',
+                 '{"type":"result","id":"x"}', '{"type":"viewport"}', '[{"type":"zzz"}, null]',
+                 b"\x00\x01 stray binary"]:
+        await fb.send_raw(junk)
+    assert await box.num_children() == 3
+    assert session.is_connected and other.is_connected
+    assert await (await other.get_widgets().VBox()).num_children() == 5
+
+
+async def test_wrong_token_is_refused_with_4001_and_sees_nothing(app, page_for):
+    session = app.create_session()
+    await session.get_widgets().Label("secret")
+    fb = page_for(session_id=session.id, token="not-the-token")
+    await fb.connect()
+    await fb.wait_closed()
+    assert fb.close_code == 4001
+    assert [m["type"] for m in fb.received if isinstance(m, dict)] == ["init"]
+
+
+async def test_unknown_session_id_gets_a_new_session_with_that_id_and_token(app, page_for):
+    connects = []
+    app.on_connect(lambda s: connects.append(s.id))
+    fb = page_for(session_id=77, token="tok-from-a-bookmark")
+    session = await connected(app, fb)
+    assert (session.id, session.token) == (77, "tok-from-a-bookmark")
+    await asyncio.sleep(0)
+    assert connects == [77]
+
+
+async def test_digit_string_session_ids_can_be_rejoined(app, page_for):
+    session = app.create_session("42")
+    assert session.id == 42
+    fb = page_for(session_id=42, token=session.token)
+    assert await connected(app, fb) is session
+
+
+async def test_joining_page_is_rebuilt_alone_without_disturbing_the_first(app, page_for):
+    first = page_for()
+    session = await connected(app, first)
+    W = session.get_widgets()
+    top = await W.TopLevel(title="T")
+    label = await W.Label("one")
+    await top.set_widget(label)
+    await label.set_text("two")
+    await top.show()
+    await session.flush()
+    second = page_for(session_id=session.id, token=session.token)
+    assert await connected(app, second) is session
+    await second.wait_received("reconstruct-end")
+    await session.flush()
+    assert second.widgets[label.wid].state["text"] == "two"
+    assert second.widgets[top.wid].state["visible"] is True
+    assert not any(m.get("type") == "reconstruct-start" for m in first.received
+                   if isinstance(m, dict))
+    await label.set_text("three")                   # both pages follow later calls
+    await session.flush()
+    await second.wait_for(lambda fb: fb.widgets[label.wid].state["text"] == "three")
+    assert first.widgets[label.wid].state["text"] == "three"
+
+
+async def test_user_change_updates_local_getter_and_is_pushed_silently_to_other_pages(
+        app, page_for):
+    first = page_for()
+    session = await connected(app, first)
+    slider = await session.get_widgets().Slider(min=0, max=100)
+    await session.flush()
+    second = page_for(session_id=session.id, token=session.token)
+    await connected(app, second)
+    await second.wait_received("reconstruct-end")
+    await first.send_callback(slider.wid, "activated", 64)
+    push = await second.wait_received(lambda m: isinstance(m, dict) and
+                                      m.get("method") == "set_value")
+    assert push["args"] == [64] and push["silent"] is True
+    assert slider.get_value() == 64
+    assert not any(isinstance(m, dict) and m.get("method") == "set_value"
+                   for m in first.received)
+
+
+async def test_on_gets_no_widget_and_add_callback_gets_the_widget_first(app, page_for):
+    fb = page_for()
+    session = await connected(app, fb)
+    got = []
+    cb = await session.get_widgets().CheckBox("c")
+    await cb.on("activated", lambda *a, **k: got.append(("on", a, k)), "x", tag=1)
+    await cb.add_callback("activated", lambda *a: got.append(("add", a)))
+    await session.flush()
+    await fb.send_callback(cb.wid, "activated", True)
+    await session.flush()
+    await asyncio.sleep(0.05)
+    assert ("on", (True, "x"), {"tag": 1}) in got
+    assert ("add", (cb, True)) in got
+    assert cb.get_state() is True
+
+
+async def test_factory_methods_give_server_wids_and_build_the_same_page(app, page_for):
+    fb = page_for()
+    session = await connected(app, fb)
+    W = session.get_widgets()
+    bar = await W.MenuBar()
+    file_menu = await bar.add_name("File")
+    quit_action = await file_menu.add_name("Quit")
+    await session.flush()
+    assert fb.widgets[file_menu.wid].cls == "Menu"
+    assert fb.widgets[quit_action.wid].cls == "MenuAction"
+    assert fb.widgets[quit_action.wid].args == [{"name": "Quit", "checkable": False}]
+    assert fb.widgets[bar.wid].calls_to("add_menu") == [[{"__wid__": file_menu.wid}, "File"]]
+    assert [w for w in session.walk_widget_tree()] == [bar, file_menu, quit_action]
+
+
+async def test_max_sessions_holds_a_page_until_a_slot_frees(page_for):
+    app = Application(ws_port=0, http_port=0, max_sessions=1)
+    async with app:
+        first = page_for(app)
+        s1 = await connected(app, first)
+        waiting = page_for(app)
+        await waiting.connect()
+        with pytest.raises(TimeoutError):
+            await waiting.wait_session_info(timeout=0.3)
+        await first.close()
+        sid, _ = await waiting.wait_session_info()
+        assert sid != s1.id
+
+
+async def test_a_page_that_gives_up_while_queued_does_not_take_the_slot(page_for):
+    app = Application(ws_port=0, http_port=0, max_sessions=1)
+    async with app:
+        first = page_for(app)
+        await connected(app, first)
+        quitter = page_for(app)
+        await quitter.connect()
+        await quitter.close()
+        await asyncio.sleep(0.05)
+        await first.close()
+        third = page_for(app)
+        await connected(app, third)              # gets the slot the quitter never used
+        assert app._admission.used == 1
+        assert len([s for s in app.sessions.values() if s.is_connected]) == 1
+
+
+async def test_second_tab_of_a_session_takes_no_extra_slot(page_for):
+    app = Application(ws_port=0, http_port=0, max_sessions=1)
+    async with app:
+        first = page_for(app)
+        session = await connected(app, first)
+        second = page_for(app, session_id=session.id, token=session.token)
+        assert await connected(app, second) is session
+        await first.close()                      # the session still has a page: slot held
+        third = page_for(app)
+        await third.connect()
+        with pytest.raises(TimeoutError):
+            await third.wait_session_info(timeout=0.3)
+        await second.close()
+        await third.wait_session_info()
+
+
+async def test_foreign_origin_is_refused_at_the_handshake(app, page_for):
+    fb = page_for(origin="http://evil.example")
+    with pytest.raises(Exception, match="403"):
+        await fb.connect()
+    assert app.sessions == {}
+
+
+async def test_destroyed_session_ends_its_pages_with_4000_and_refuses_calls(app, page_for):
+    fb = page_for()
+    session = await connected(app, fb)
+    label = await session.get_widgets().Label("x")
+    await session.destroy()
+    await fb.wait_closed()
+    assert fb.close_code == 4000
+    assert session.id not in app.sessions
+    with pytest.raises(SessionClosedError):
+        await label.set_text("y")
+
+
+async def test_app_close_with_a_query_in_flight_returns_promptly(page_for):
+    app = Application(ws_port=0, http_port=0)
+    await app.start()
+    fb = page_for(app)
+    session = await connected(app, fb)
+    box = await session.get_widgets().VBox()
+    await session.flush()
+    fb.pause_replies()
+    task = asyncio.create_task(box.num_children())
+    await fb.wait_received(lambda m: isinstance(m, dict) and m.get("method") == "num_children")
+    await asyncio.wait_for(app.close(), 3)
+    assert await asyncio.wait_for(task, 1) is None
+    await fb.wait_closed()
+    assert fb.close_code == 4002
