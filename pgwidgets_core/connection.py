@@ -50,7 +50,6 @@ class Connection:
         self.rebuilding = False          # True between reconstruct-start and -end replies
         self.closed = False
         self.upload_headers: deque[Any] = deque()   # binary headers awaiting their frame
-        self.last_rid: int | None = None              # newest message that gets a reply
         self._out: deque[str | bytes] = deque()
         self._wake = asyncio.Event()
         self._writer: asyncio.Task | None = None
@@ -76,7 +75,6 @@ class Connection:
             return
         if rid is not None and pending is not None:
             self.pending[rid] = pending
-            self.last_rid = rid
         self._out.append(text)
         self._wake.set()
 
@@ -115,15 +113,6 @@ class Connection:
         self._on_error(reply, p)          # raises at the waiter, or reports it
         if not p.waited and p.future is not None and not p.future.done():
             p.future.set_result(reply)    # a flush marker: answered all the same
-
-    def answered(self) -> asyncio.Future | None:
-        """A future done when every message queued so far has its reply."""
-        p = self.pending.get(self.last_rid) if self.last_rid is not None else None
-        if p is None:
-            return None
-        if p.future is None:
-            p.future = asyncio.get_running_loop().create_future()
-        return p.future
 
     def close_pending(self) -> None:
         """The page is gone: every waiter answers at once (``NO_PAGE``)."""

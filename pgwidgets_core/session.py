@@ -176,20 +176,23 @@ class Session:
         """Wait until the first page has answered everything sent so far.
 
         Write-behind calls return before the page ran them; after ``flush()`` they
-        have run, and any error they caused was reported to the error handlers.
+        have run, any error they caused was reported to the error handlers, and
+        every callback the page sent before them has been dispatched.
         """
         self._check_open()
         if not self._conns:
             return
-        fut = self._conns[0].answered()
-        if fut is None:
-            return
-        try:
-            await asyncio.wait_for(asyncio.shield(fut), self._app.call_timeout)
-        except BrowserError:
-            pass                         # raised where it was awaited; not ours
+        # A message the page answers at once (with "Unknown message type"): its reply
+        # comes after the replies to everything before it, on the one socket.
+        fut = self._send({"type": "flush"}, _FLUSH, wait=True)
+        if fut is not None:
+            await self._wait(fut, "flush")
 
     def _on_reply_error(self, reply: Reply, p: Pending) -> None:
+        if p.label is _FLUSH:
+            if p.future is not None and not p.future.done():
+                p.future.set_result(reply)
+            return
         err = _browser_error(reply.error or "", p.label)
         if p.waited and p.future is not None and not p.future.done():
             p.future.set_exception(err)
@@ -336,6 +339,9 @@ class Session:
             c.close_pending()
         await asyncio.gather(*(c.ws.close(code, reason) for c in conns),
                              return_exceptions=True)
+
+
+_FLUSH = "flush"        # label of the round-trip marker sent by flush()
 
 
 def _describe(label: Any) -> str:
