@@ -35,12 +35,12 @@ def to_data_uri(path: str | os.PathLike[str]) -> str:
 
 
 def _maybe_file(value: Any) -> Any:
-    if isinstance(value, (str, os.PathLike)) and not str(value).startswith(
-            ("data:", "http:", "https:", "/")) and os.path.isfile(value):
-        return to_data_uri(value)
-    if isinstance(value, os.PathLike) and os.path.isfile(value):
-        return to_data_uri(value)
-    return value
+    """A path naming an existing local file becomes a data URI; URLs pass through."""
+    if isinstance(value, os.PathLike) or (
+            isinstance(value, str) and not value.startswith(("data:", "http:", "https:"))):
+        if os.path.isfile(value):
+            return to_data_uri(value)
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
 
 
 class Widget(Ref):

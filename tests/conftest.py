@@ -34,19 +34,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-#: Chromium binary; override with PGWIDGETS_CHROMIUM=/path for local runs.
-CHROMIUM = os.environ.get("PGWIDGETS_CHROMIUM", "/usr/bin/chromium")
-
-#: Flags for a closed network, running as root, with no GPU.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium  # noqa: E402
 
 
 # ---------------------------------------------------------------------------
@@ -89,20 +77,10 @@ def ports() -> tuple[int, int]:
 # ---------------------------------------------------------------------------
 
 
-def _require_chromium() -> None:
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}. Browser tests need Debian's "
-            "chromium: run `make chromium` (or `apt-get install chromium`), "
-            "or set PGWIDGETS_CHROMIUM to a Chromium binary.",
-            pytrace=False,
-        )
-
-
 @pytest_asyncio.fixture
 async def browser() -> AsyncIterator[object]:
     """A headless Chromium (playwright.async_api.Browser) for this test."""
-    _require_chromium()
+    require_chromium()
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import pytest
 from playwright.async_api import expect
+
 
 PAGE = b"""<!doctype html>
 <html>
@@ -52,6 +54,7 @@ async def _serve_one_page(port: int = 0):
     return server, writers
 
 
+@pytest.mark.asyncio(loop_scope="session")
 async def test_click_changes_text(page, ports):
     _, http_port = ports
     server, writers = await _serve_one_page(http_port)

@@ -380,3 +380,55 @@ async def test_app_close_with_a_query_in_flight_returns_promptly(page_for):
     assert await asyncio.wait_for(task, 1) is None
     await fb.wait_closed()
     assert fb.close_code == 4002
+
+
+async def http_get(port, path):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+                 .encode())
+    data = await reader.read()
+    writer.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head.decode(), body
+
+
+async def test_connector_page_is_served_with_the_websocket_url_injected(app):
+    head, body = await http_get(app.http_port, "/")
+    assert head.startswith("HTTP/1.1 200")
+    assert f'window.PGWIDGETS_WS_URL = "ws://127.0.0.1:{app.ws_port}"'.encode() in body
+    assert body.index(b"PGWIDGETS_WS_URL") < body.index(b"Widgets.js")
+    head, body = await http_get(app.http_port, "/Widgets.js")
+    assert "text/javascript" in head and body == (app.static_path / "Widgets.js").read_bytes()
+
+
+async def test_set_favicon_serves_the_given_image(tmp_path):
+    icon = tmp_path / "mine.png"
+    icon.write_bytes(b"\x89PNG fake")
+    app = Application(ws_port=0, http_port=0)
+    app.set_favicon(icon)
+    async with app:
+        head, body = await http_get(app.http_port, "/favicon.svg")
+        assert "image/png" in head and body == b"\x89PNG fake"
+    with pytest.raises(FileNotFoundError, match="favicon"):
+        app.set_favicon(tmp_path / "missing.svg")
+
+
+async def test_add_cursor_sends_a_local_file_as_a_data_uri(app, page_for, tmp_path):
+    cursor = tmp_path / "hand.png"
+    cursor.write_bytes(b"\x89PNG")
+    fb = page_for()
+    session = await connected(app, fb)
+    label = await session.get_widgets().Label("x")
+    await label.add_cursor("hand", str(cursor), 1, 2)
+    await session.flush()
+    [args] = fb.widgets[label.wid].calls_to("add_cursor")
+    assert args == ["hand", "data:image/png;base64,iVBORw==", 1, 2]
+
+
+async def test_async_with_starts_and_closes_the_application():
+    async with Application(ws_port=0, http_port=0) as app:
+        assert app.url == f"http://127.0.0.1:{app.http_port}/"
+        _, body = await http_get(app.http_port, "/")
+        assert b"PGWIDGETS_WS_URL" in body
+    with pytest.raises(OSError):
+        await asyncio.open_connection("127.0.0.1", app.http_port)

@@ -1,0 +1,33 @@
+"""Where Chromium is and how tests launch it (shared by the conftest files)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+#: Chromium binary; override with PGWIDGETS_CHROMIUM=/path for local runs.
+CHROMIUM = os.environ.get("PGWIDGETS_CHROMIUM", "/usr/bin/chromium")
+
+#: Flags for a closed network, running as root, with no GPU.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_chromium() -> None:
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. Browser tests need Debian's "
+            "chromium: run `make chromium` (or `apt-get install chromium`), "
+            "or set PGWIDGETS_CHROMIUM to a Chromium binary.",
+            pytrace=False,
+        )
+
+
