@@ -9,12 +9,13 @@ import types
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from . import protocol
+from . import models, protocol
 from .catalog import catalog
 from .connection import NO_PAGE, Connection, Pending
 from .errors import BrowserError, SessionClosedError
 from .protocol import CallbackEvent, Reply
-from .state import Record, Tree, apply_callback, replay_plan, setter_call
+from .replay import replay_plan
+from .state import Record, Tree, apply_callback, setter_call
 
 if TYPE_CHECKING:
     from .application import Application
@@ -193,7 +194,14 @@ class Session:
             if p.future is not None and not p.future.done():
                 p.future.set_result(reply)
             return
-        err = _browser_error(reply.error or "", p.label)
+        label = p.label
+        if isinstance(label, tuple) and len(label) == 5:
+            rec, _, args, key, prev = label       # a setter the page rejected:
+            if rec.state.get(key) == tuple(args):  # not recorded (unless written since)
+                rec.state.pop(key, None)
+                if prev is not None:
+                    rec.write(key, prev)
+        err = _browser_error(reply.error or "", label)
         if p.waited and p.future is not None and not p.future.done():
             p.future.set_exception(err)
         else:
@@ -266,14 +274,17 @@ class Session:
         if rec.defn.name == "Timer" and self._conns and conn is not self._conns[0]:
             return                       # every page runs the timer: count it once
         args = protocol.from_wire(ev.args, self._resolve_ref)
+        pushes = [setter_call(k, v) for k, v in apply_callback(rec, ev.action, args)]
+        pushes += models.track_user(self._tree, rec, ev.action, args)
         others = [c for c in self._conns if c is not conn]
-        for key, value in apply_callback(rec, ev.action, args):
-            if others:
-                method, margs = setter_call(key, value)
+        if others:
+            for method, margs in pushes:
                 self._send(protocol.call(rec.wid, method, margs, silent=True),
                            (rec, method, margs), to=others)
-        if ev.action == "page-close" and args and hasattr(args[0], "_rec"):
-            self._tree.detach(args[0]._rec)
+        if (ev.action == "page-close" and rec.defn.name == "TabWidget" and args
+                and not w._handlers_for("page-close")):
+            # a closable tab whose program does not decide: the user closed it
+            asyncio.get_running_loop().create_task(w.close_widget(args[0]))
         w._dispatch(ev.action, args)
 
     # ---- rebuilding pages --------------------------------------------------------

@@ -1,8 +1,7 @@
 """Per-widget state records, the widget tree, and the plan that rebuilds a page.
 
 Pure: no sockets, no asyncio. Python is the source of truth; a page is a cache that
-:func:`replay_plan` can rebuild from these records at any time, in one pipelined
-sequence of messages (every wid is allocated here, so no step waits for a reply).
+:mod:`replay` can rebuild from these records at any time.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from . import protocol
 from .catalog import WidgetDef
 from .protocol import Ref
 
-__all__ = ["Record", "Entry", "Tree", "auto_listens", "apply_callback", "replay_plan",
+__all__ = ["Record", "Entry", "Tree", "auto_listens", "apply_callback", "setter_call",
            "DEFERRED_KEYS"]
 
 # Keys replayed after every widget has its children (they select among them).
@@ -228,70 +227,3 @@ def setter_call(key: str, args: tuple[Any, ...]) -> tuple[str, list[Any]]:
     if key == "visible":
         return ("show" if args[0] else "hide"), []
     return "set_" + key, list(args)
-
-
-# ---- rebuilding a page ---------------------------------------------------------------
-
-Step = tuple[dict[str, Any], Record | None, str]
-
-
-def replay_plan(tree: Tree) -> list[Step]:
-    """Every message that rebuilds the session's UI in an empty page, in order.
-
-    Each step is (message without id, the record it concerns, a label for errors).
-    Creates come first (so any widget may refer to any other), then per widget its
-    state, its child sequence and its listeners, then the deferred keys and
-    visibility, bracketed by reconstruct-start / reconstruct-end.
-    """
-    order = list(tree.walk())
-    steps: list[Step] = [(protocol.reconstruct_start(tree.next_wid), None,
-                          "reconstruct-start")]
-    created: set[int] = set()
-
-    def create(rec: Record) -> None:
-        if rec.wid in created:
-            return
-        created.add(rec.wid)
-        for dep in _refs(rec.create_args):
-            other = tree.records.get(dep.wid)
-            if other is not None:
-                create(other)
-        steps.append((protocol.create(rec.wid, rec.defn.name, rec.create_args), rec,
-                      "create"))
-
-    for rec in order:
-        create(rec)
-    for rec in order:
-        for key, args in rec.state.items():
-            if key in DEFERRED_KEYS or key == "visible" or key.startswith("_"):
-                continue
-            method, margs = setter_call(key, args)
-            steps.append((protocol.call(rec.wid, method, margs), rec, f"{method} (state {key!r})"))
-        for e in rec.children:
-            steps.append((protocol.call(rec.wid, e.method, e.args), rec, e.method))
-        for action in rec.listens:
-            steps.append((protocol.listen(rec.wid, action), rec, f"listen {action!r}"))
-    for rec in order:
-        for key in DEFERRED_KEYS:
-            args = rec.state.get(key)
-            if args is not None:
-                method, margs = setter_call(key, args)
-                steps.append((protocol.call(rec.wid, method, margs), rec,
-                              f"{method} (state {key!r})"))
-        vis = rec.state.get("visible")
-        if vis is not None:
-            method, margs = setter_call("visible", vis)
-            steps.append((protocol.call(rec.wid, method, margs), rec, method))
-    steps.append((protocol.reconstruct_end(), None, "reconstruct-end"))
-    return steps
-
-
-def _refs(value: Any) -> Iterator[Ref]:
-    if isinstance(value, Ref):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _refs(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _refs(v)

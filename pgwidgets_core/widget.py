@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 from . import protocol
 from .catalog import Kind, MethodSpec, WidgetDef, bind_args, widget_def
 from .protocol import Ref, Reply
+from . import models
 from .state import Record, auto_listens
 
 if TYPE_CHECKING:
@@ -148,9 +149,16 @@ class Widget(Ref):
     def _set(self, spec: MethodSpec, args: list[Any]) -> None:
         if spec.name in _DATA_URI_METHODS and args:
             args[0] = _maybe_file(args[0])
-        self._session._check_open()
-        self._rec.write(spec.key, (spec.fixed,) if spec.fixed is not None else tuple(args))
-        self._post(spec.name, args)
+        session = self._session
+        session._check_open()
+        rec = self._rec
+        value = (spec.fixed,) if spec.fixed is not None else tuple(args)
+        prev = rec.state.get(spec.key)
+        rec.write(spec.key, value)
+        models.track(session._tree, rec, spec.name, args)
+        # the label lets a rejected setter be un-recorded (see Session._on_reply_error)
+        session._send(protocol.call(rec.wid, spec.name, args),
+                      (rec, spec.name, list(value), spec.key, prev))
 
     def _listen(self, action: str) -> None:
         if action not in self._rec.listens:
@@ -189,6 +197,7 @@ class Widget(Ref):
                     self._forget(tree.drop(e.child))
                 else:
                     tree.detach(e.child)
+        models.track(tree, self._rec, spec.name, args)
         if spec.returns_widget:
             return self._session._send(
                 protocol.call(self._rec.wid, spec.name, args), (self._rec, spec.name, args),
@@ -211,6 +220,9 @@ class Widget(Ref):
         self._session._tree.attach(self._rec, new._rec, method, attach_args)
         self._post(method, attach_args)
         return new
+
+    def _handlers_for(self, action: str) -> list[tuple]:
+        return self._handlers.get(action, []) if self._handlers else []
 
     def _dispatch(self, action: str, args: list[Any]) -> None:
         if not self._handlers:
@@ -321,9 +333,11 @@ def _method(cls: str, spec: MethodSpec) -> Callable[..., Any]:
     else:
         async def action(self: Widget, *args: Any, **kwargs: Any) -> None:
             a = bind_args(owner, params, args, kwargs)
+            self._session._check_open()
             for key in spec.clears:
                 self._rec.state.pop(key, None)
                 self._rec.seeded.pop(key, None)
+            models.track(self._session._tree, self._rec, spec.name, a)
             self._post(spec.name, a)
         fn, doc = action, f"Run ``{spec.name}`` in every page (does not wait)."
     fn.__name__ = spec.name

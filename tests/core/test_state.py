@@ -1,7 +1,8 @@
 """State records, the widget tree and the replay plan (pure)."""
 
 from pgwidgets_core.catalog import widget_def
-from pgwidgets_core.state import Record, Tree, apply_callback, auto_listens, replay_plan
+from pgwidgets_core.replay import replay_plan
+from pgwidgets_core.state import Record, Tree, apply_callback, auto_listens
 
 
 def rec(tree, cls, *args, **seeded):

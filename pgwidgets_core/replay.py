@@ -1,0 +1,86 @@
+"""The plan that rebuilds a page from the records: one pipelined list of messages.
+
+Pure. Every wid is allocated by Python (factories included), so no step waits for a
+reply: the whole plan is queued at once and the page runs it in order.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from . import models, protocol
+from .protocol import Ref
+from .state import DEFERRED_KEYS, Record, Tree, setter_call
+
+__all__ = ["replay_plan", "Step"]
+
+Step = tuple[dict[str, Any], Record | None, str]
+
+
+def _calls(rec: Record, calls: models.Calls, what: str) -> list[Step]:
+    return [(protocol.call(rec.wid, m, a), rec, f"{m} ({what})") for m, a in calls]
+
+
+def replay_plan(tree: Tree) -> list[Step]:
+    """Every message that rebuilds the session's UI in an empty page, in order.
+
+    Each step is (message without id, the record it concerns, a label for errors).
+    Creates come first (so any widget may refer to any other), then per widget its
+    state, its child sequence and its listeners, then the deferred keys and
+    visibility, bracketed by reconstruct-start / reconstruct-end.
+    """
+    order = list(tree.walk())
+    steps: list[Step] = [(protocol.reconstruct_start(tree.next_wid), None,
+                          "reconstruct-start")]
+    created: set[int] = set()
+
+    def create(rec: Record) -> None:
+        if rec.wid in created:
+            return
+        created.add(rec.wid)
+        for dep in _refs(rec.create_args):
+            other = tree.records.get(dep.wid)
+            if other is not None:
+                create(other)
+        steps.append((protocol.create(rec.wid, rec.defn.name, rec.create_args), rec,
+                      "create"))
+
+    for rec in order:
+        create(rec)
+    for rec in order:
+        steps += _calls(rec, models.replay_items(rec), "items")
+        for key, args in rec.state.items():
+            if key in DEFERRED_KEYS or key == "visible" or key.startswith("_"):
+                continue
+            method, margs = setter_call(key, args)
+            steps.append((protocol.call(rec.wid, method, margs), rec, f"{method} (state {key!r})"))
+        steps += _calls(rec, models.replay_edits(rec), "model edit")
+        for e in rec.children:
+            steps.append((protocol.call(rec.wid, e.method, e.args), rec, e.method))
+        for action in rec.listens:
+            steps.append((protocol.listen(rec.wid, action), rec, f"listen {action!r}"))
+    for rec in order:
+        steps += _calls(rec, models.replay_late(rec), "view state")
+        for key in DEFERRED_KEYS:
+            args = rec.state.get(key)
+            if args is not None:
+                method, margs = setter_call(key, args)
+                steps.append((protocol.call(rec.wid, method, margs), rec,
+                              f"{method} (state {key!r})"))
+        vis = rec.state.get("visible")
+        if vis is not None:
+            method, margs = setter_call("visible", vis)
+            steps.append((protocol.call(rec.wid, method, margs), rec, method))
+    steps.append((protocol.reconstruct_end(), None, "reconstruct-end"))
+    return steps
+
+
+def _refs(value: Any) -> Iterator[Ref]:
+    if isinstance(value, Ref):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _refs(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _refs(v)
