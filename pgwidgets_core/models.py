@@ -12,7 +12,12 @@ from typing import Any, Callable
 
 from .state import Record, Tree
 
-__all__ = ["track", "track_user", "replay_items", "replay_edits", "replay_late"]
+__all__ = ["track", "track_user", "replay_items", "replay_edits", "replay_late", "PULLS"]
+
+#: (class, action) -> (query, key): after this callback Python asks the page that sent
+#: it for the new value (the callback itself does not carry it), records it under key
+#: and sets it in the other pages. E.g. text typed into a TextSource.
+PULLS = {("TextSource", "changed"): ("get_text", "text")}
 
 Calls = list[tuple[str, list[Any]]]
 

@@ -42,6 +42,7 @@ class Session:
         self._tree = Tree()
         self._widgets: dict[int, Widget] = {}
         self._wrappers: dict[int, Widget] = {}   # child wid -> page-made wrapper (MDI)
+        self._pulling: dict[tuple, Connection | None] = {}   # values being asked for
         self._next_msg_id = 1
         self._lock = asyncio.Lock()          # per_session dispatch: one handler at a time
         self._namespace: types.SimpleNamespace | None = None
@@ -281,11 +282,47 @@ class Session:
             for method, margs in pushes:
                 self._send(protocol.call(rec.wid, method, margs, silent=True),
                            (rec, method, margs), to=others)
+        pull = models.PULLS.get((rec.defn.name, ev.action))
+        if pull is not None:
+            self._pull(rec, conn, *pull)
         if (ev.action == "page-close" and rec.defn.name == "TabWidget" and args
                 and not w._handlers_for("page-close")):
             # a closable tab whose program does not decide: the user closed it
             asyncio.get_running_loop().create_task(w.close_widget(args[0]))
         w._dispatch(ev.action, args)
+
+    def _pull(self, rec: Record, conn: Connection, query: str, key: str) -> None:
+        """Ask ``conn`` for ``query``'s value, record it under ``key`` and set it in
+        the other pages. Coalesced: one question in flight per widget and key."""
+        flag = ("pull", rec.wid, key)
+        if flag in self._pulling:
+            self._pulling[flag] = conn          # ask again when the answer comes
+            return
+        self._pulling[flag] = None
+
+        async def ask(c: Connection) -> None:
+            try:
+                while True:
+                    fut = self._send(protocol.call(rec.wid, query, []), (rec, query, []),
+                                     wait=True, to=[c])
+                    reply = await self._wait(fut, (rec, query, [])) if fut else None
+                    if reply is not None and not rec.destroyed:
+                        rec.write(key, (reply.value,))
+                        others = [o for o in self._conns if o is not c]
+                        method, margs = setter_call(key, (reply.value,))
+                        if others:
+                            self._send(protocol.call(rec.wid, method, margs, silent=True),
+                                       (rec, method, margs), to=others)
+                    again = self._pulling.get(flag)
+                    if again is None or again.closed:
+                        return
+                    self._pulling[flag] = None
+                    c = again
+            except Exception as exc:               # BrowserError, TimeoutError
+                self._report(exc)
+            finally:
+                self._pulling.pop(flag, None)
+        asyncio.get_running_loop().create_task(ask(conn))
 
     # ---- rebuilding pages --------------------------------------------------------
     def _replay_to(self, conns: list[Connection]) -> asyncio.Future | None:

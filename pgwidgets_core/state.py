@@ -201,6 +201,8 @@ def auto_listens(defn: WidgetDef) -> tuple[str, ...]:
     acts += [a for a in SYNC.get(defn.name, {}) if a in defn.callbacks]
     if "page-close" in defn.callbacks:
         acts.append("page-close")
+    if defn.name == "TextSource":
+        acts.append("changed")                 # text typed in the page (pulled)
     return tuple(dict.fromkeys(acts))
 
 

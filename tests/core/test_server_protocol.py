@@ -432,3 +432,38 @@ async def test_async_with_starts_and_closes_the_application():
         assert b"PGWIDGETS_WS_URL" in body
     with pytest.raises(OSError):
         await asyncio.open_connection("127.0.0.1", app.http_port)
+
+
+async def test_text_typed_into_a_text_source_is_pulled_and_pushed_to_other_pages(
+        app, page_for):
+    first = page_for()
+    session = await connected(app, first)
+    ts = await session.get_widgets().TextSource("hello")
+    await session.flush()
+    second = page_for(session_id=session.id, token=session.token)
+    await connected(app, second)
+    await second.wait_received("reconstruct-end")
+    first.widgets[ts.wid].state["text"] = "hello world"      # the user typed
+    await first.send_callback(ts.wid, "changed")
+    push = await second.wait_received(lambda m: isinstance(m, dict) and
+                                      m.get("method") == "set_text")
+    assert push["args"] == ["hello world"] and push["silent"] is True
+    assert ts.get_text() == "hello world"
+
+
+async def test_setter_rejected_by_the_page_is_not_recorded(app, page_for):
+    fb = page_for()
+
+    def refuse(w, args):
+        raise RuntimeError("value out of range")
+    session = await connected(app, fb)
+    slider = await session.get_widgets().Slider()
+    await slider.set_value(5)
+    await session.flush()
+    fb.responders[("Slider", "set_value")] = refuse
+    errors = []
+    session.on_error(lambda s, e: errors.append(e))
+    await slider.set_value(500)
+    assert slider.get_value() == 500                   # optimistic until the page answers
+    await session.flush()
+    assert slider.get_value() == 5 and len(errors) == 1
