@@ -207,6 +207,8 @@ def _classify(cls: str, name: str, params: tuple[str, ...],
         return MethodSpec(name, params, Kind.SETTER, key=key, fixed=fixed)
     if name in _SPECIAL_GETTERS:
         return MethodSpec(name, params, Kind.GETTER, key=_SPECIAL_GETTERS[name])
+    if name == "get_position" and "set_position" in all_methods:
+        return MethodSpec(name, params, Kind.GETTER, key="position")   # windows we track
     if name in _QUERIES:
         return MethodSpec(name, params, Kind.QUERY)
     if name.startswith("set_") and params:

@@ -50,6 +50,10 @@ class Connection:
         self.rebuilding = False          # True between reconstruct-start and -end replies
         self.closed = False
         self.upload_headers: deque[Any] = deque()   # binary headers awaiting their frame
+        # Widgets the page made itself (MDI sub-windows) have a wid of its own in each
+        # page: inward maps this page's wid to Python's, outward the reverse.
+        self.inward: dict[int, int] = {}
+        self.outward: dict[int, int] = {}
         self._out: deque[str | bytes] = deque()
         self._wake = asyncio.Event()
         self._writer: asyncio.Task | None = None

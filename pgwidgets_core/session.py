@@ -43,6 +43,7 @@ class Session:
         self._widgets: dict[int, Widget] = {}
         self._wrappers: dict[int, Widget] = {}   # child wid -> page-made wrapper (MDI)
         self._pulling: dict[tuple, Connection | None] = {}   # values being asked for
+        self._aliased: set[int] = set()          # page-made wids that differ per page
         self._next_msg_id = 1
         self._lock = asyncio.Lock()          # per_session dispatch: one handler at a time
         self._namespace: types.SimpleNamespace | None = None
@@ -133,11 +134,15 @@ class Session:
 
     def _send(self, msg: dict[str, Any], label: Any = None, *, wait: bool = False,
               on_reply: Callable[[Reply], None] | None = None,
-              to: list[Connection] | None = None) -> asyncio.Future | None:
+              to: list[Connection] | None = None,
+              each: Callable[[Connection], Callable[[Reply], None]] | None = None,
+              ) -> asyncio.Future | None:
         """Send ``msg`` to every page (or ``to``), in order, without waiting.
 
         With ``wait``, returns a future for the first page's reply (``NO_PAGE`` if it
-        goes away). Errors of messages nobody waits for go to the error handlers.
+        goes away). ``on_reply`` sees the first page's reply, ``each(page)`` makes a
+        hook for every page's. Errors of messages nobody waits for go to the error
+        handlers.
         """
         conns = self._conns if to is None else to
         if not conns:
@@ -145,14 +150,19 @@ class Session:
         rid = self._next_msg_id
         self._next_msg_id += 1
         msg["id"] = rid
-        text = protocol.encode(msg)
+        wid = msg.get("wid")
+        per_page = wid in self._aliased
+        text = "" if per_page else protocol.encode(msg)
         fut = None
         for i, c in enumerate(conns):
+            if per_page:
+                text = protocol.encode({**msg, "wid": c.outward.get(wid, wid)})
+            hook = each(c) if each is not None else (on_reply if i == 0 else None)
             if i == 0 and wait:
                 fut = asyncio.get_running_loop().create_future()
-                c.enqueue(text, rid, Pending(fut, label, on_reply))
+                c.enqueue(text, rid, Pending(fut, label, hook))
             else:
-                c.enqueue(text, rid, Pending(None, label, on_reply if i == 0 else None))
+                c.enqueue(text, rid, Pending(None, label, hook))
         return fut
 
     async def _ask(self, msg: dict[str, Any], label: Any) -> Any:
@@ -244,8 +254,12 @@ class Session:
         children in attach order (parents before children)."""
         for rec in self._tree.walk():
             w = self._widgets.get(rec.wid)
-            if w is not None:
-                yield w
+            if w is None:
+                continue
+            wrapper = self._wrappers.get(rec.wid)
+            if wrapper is not None and rec.parent is not None:
+                yield wrapper                    # an MDI sub-window holds this child
+            yield w
 
     def _register(self, widget: Widget, rec: Record, *, root: bool = True) -> None:
         if root:
@@ -266,7 +280,7 @@ class Session:
     def _on_callback(self, conn: Connection, ev: CallbackEvent) -> None:
         if conn.rebuilding and ev.action != "map":
             return                       # echoes of the replay itself
-        w = self._widgets.get(ev.wid)
+        w = self._widgets.get(conn.inward.get(ev.wid, ev.wid))
         if w is None:
             self._log.debug("session %r: callback %r for unknown wid %s", self._id,
                             ev.action, ev.wid)
@@ -274,8 +288,14 @@ class Session:
         rec = w._rec
         if rec.defn.name == "Timer" and self._conns and conn is not self._conns[0]:
             return                       # every page runs the timer: count it once
-        args = protocol.from_wire(ev.args, self._resolve_ref)
-        pushes = [setter_call(k, v) for k, v in apply_callback(rec, ev.action, args)]
+        inward = conn.inward
+        args = protocol.from_wire(
+            ev.args, lambda wid, cls: self._resolve_ref(inward.get(wid, wid), cls))
+        changed = apply_callback(rec, ev.action, args)
+        if changed and rec.defn.name == "MDISubWindow":
+            from .widget import note_subwindow_geometry
+            note_subwindow_geometry(self, w, changed)
+        pushes = [setter_call(k, v) for k, v in changed]
         pushes += models.track_user(self._tree, rec, ev.action, args)
         others = [c for c in self._conns if c is not conn]
         if others:
@@ -340,17 +360,18 @@ class Session:
             for i, (msg, rec, what) in enumerate(steps):
                 is_end = i == len(steps) - 1
                 self._send(dict(msg), ("replay", rec, what), to=[conn],
-                           on_reply=done if is_end else self._replay_reply(rec, msg))
+                           on_reply=done if is_end else self._replay_reply(rec, msg, conn))
             last = end
         return last
 
-    def _replay_reply(self, rec: Record | None, msg: dict) -> Callable[[Reply], None] | None:
+    def _replay_reply(self, rec: Record | None, msg: dict, conn: Connection
+                      ) -> Callable[[Reply], None] | None:
         if msg.get("type") == "create":
             return self._bump_next_wid
         if rec is not None and msg.get("method") == "add_widget" and rec.defn.name == "MDIWidget":
-            from .widget import relink_wrapper
+            from .widget import link_wrapper
             child = msg["args"][0] if msg["args"] else None
-            return lambda reply: relink_wrapper(self, rec, child, reply)
+            return lambda reply: link_wrapper(self, conn, child, reply)
         return None
 
     def _bump_next_wid(self, reply: Reply) -> None:

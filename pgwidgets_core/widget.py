@@ -199,9 +199,10 @@ class Widget(Ref):
                     tree.detach(e.child)
         models.track(tree, self._rec, spec.name, args)
         if spec.returns_widget:
-            return self._session._send(
+            session = self._session
+            return session._send(
                 protocol.call(self._rec.wid, spec.name, args), (self._rec, spec.name, args),
-                wait=True, on_reply=lambda r: relink_wrapper(self._session, self._rec, child, r))
+                wait=True, each=lambda c: lambda r: link_wrapper(session, c, child, r))
         self._post(spec.name, args)
         return None
 
@@ -326,9 +327,9 @@ def _method(cls: str, spec: MethodSpec) -> Callable[..., Any]:
             fut = self._child(spec, a, raw)
             if fut is None:
                 return None
-            reply = await self._session._wait(fut, (self._rec, spec.name, a))
-            return None if reply is None else \
-                protocol.from_wire(reply.value, self._session._resolve_ref)
+            await self._session._wait(fut, (self._rec, spec.name, a))
+            child = raw.get(spec.child_param or "")
+            return self._session._wrappers.get(child.wid) if isinstance(child, Ref) else None
         fn, doc = structural, f"``{spec.name}`` in every page; the tree is recorded."
     else:
         async def action(self: Widget, *args: Any, **kwargs: Any) -> None:
@@ -387,22 +388,47 @@ def _generic_class(name: str) -> type[Widget]:
     return type(name, (Widget,), {"__slots__": (), "_defn": defn, "__module__": __name__})
 
 
-def relink_wrapper(session: Session, parent: Record, child: Any, reply: Reply) -> None:
-    """Point the Python wrapper of a page-made widget (MDI sub-window) at the wid the
-    page just gave it, keeping the object the application holds."""
-    if not reply.ok or not isinstance(reply.value, dict):
+def link_wrapper(session: Session, conn: Any, child: Any, reply: Reply) -> None:
+    """A page answered ``MDIWidget.add_widget(child)`` with the sub-window it made.
+
+    The first answer makes the Python wrapper (its wid is Python's from then on);
+    every other page's sub-window, now or after a rebuild, is an alias of it in that
+    page, so the application keeps one object and callbacks from any page reach it.
+    """
+    if not reply.ok or not isinstance(reply.value, dict) or not isinstance(child, Ref):
         return
     wid = reply.value.get("__wid__")
-    if not isinstance(wid, int):
+    if not isinstance(wid, int) or isinstance(wid, bool):
         return
-    old = session._wrappers.get(child.wid) if isinstance(child, Ref) else None
-    if old is None:
-        w = session._resolve_ref(wid, reply.value.get("__class__"))
-        if isinstance(child, Ref):
-            session._wrappers[child.wid] = w
+    w = session._wrappers.get(child.wid)
+    if w is None or w._rec.destroyed:
+        w = wrap_page_widget(session, wid, reply.value.get("__class__") or "MDISubWindow")
+        session._wrappers[child.wid] = w
+        for action in auto_listens(w._defn):
+            w._listen(action)
         return
-    if old._rec.wid != wid:
-        session._widgets.pop(old._rec.wid, None)
-        session._tree.records.pop(old._rec.wid, None)
-        old._rec.wid = wid
-        session._register(old, old._rec, root=False)
+    session._tree.bump(wid)
+    if wid != w._rec.wid:
+        conn.inward[wid] = w._rec.wid
+        conn.outward[w._rec.wid] = wid
+        session._aliased.add(w._rec.wid)
+    for action in w._rec.listens:
+        session._send(protocol.listen(w._rec.wid, action), (w._rec, f"listen {action!r}"),
+                      to=[conn])
+
+
+def note_subwindow_geometry(session: Session, wrapper: Widget, changed: list) -> None:
+    """Keep an MDI sub-window's position and size in its child's ``add_widget``
+    options, so a rebuilt page opens it where the user left it."""
+    child = next((c for c, w in session._wrappers.items() if w is wrapper), None)
+    crec = session._tree.records.get(child) if child is not None else None
+    parent = crec.parent if crec is not None else None
+    if parent is None:
+        return
+    for e in parent.children:
+        if e.child is crec:
+            opts = dict(e.args[1]) if len(e.args) > 1 and isinstance(e.args[1], dict) else {}
+            e.args[1:] = [opts]                 # a copy: the caller's dict stays theirs
+            for key, value in changed:
+                names = ("x", "y") if key == "position" else ("width", "height")
+                opts.update(zip(names, value))

@@ -47,6 +47,8 @@ def test_every_defs_method_becomes_a_method_of_the_generated_class(name):
     ("Button", "is_visible", Kind.GETTER, "visible"),
     ("TopLevel", "resize", Kind.SETTER, "size"),
     ("TopLevel", "get_size", Kind.GETTER, "size"),
+    ("TopLevel", "get_position", Kind.GETTER, "position"),
+    ("Label", "get_position", Kind.QUERY, None),
     ("VBox", "add_widget", Kind.CHILD, None),
     ("TopLevel", "set_widget", Kind.CHILD, None),
     ("MenuBar", "add_menu", Kind.CHILD, None),

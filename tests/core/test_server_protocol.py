@@ -467,3 +467,35 @@ async def test_setter_rejected_by_the_page_is_not_recorded(app, page_for):
     assert slider.get_value() == 500                   # optimistic until the page answers
     await session.flush()
     assert slider.get_value() == 5 and len(errors) == 1
+
+
+async def test_mdi_subwindows_have_one_python_object_across_pages_and_rebuilds(app, page_for):
+    first = page_for(subwidgets={"Label": 3})          # page wid counters drift apart
+    session = await connected(app, first)
+    W = session.get_widgets()
+    mdi = await W.MDIWidget()
+    doc = await W.Label("doc")
+    subwin = await mdi.add_widget(doc, title="Doc")
+    assert type(subwin).__name__ == "MDISubWindow"
+    assert list(session.walk_widget_tree()) == [mdi, subwin, doc]
+    second = page_for(session_id=session.id, token=session.token)
+    await connected(app, second)
+    await second.wait_received("reconstruct-end")
+    await session.flush()
+    [sub2] = second.find("MDISubWindow")
+    [sub1] = first.find("MDISubWindow")
+    assert sub1.wid == subwin.wid and sub2.wid != subwin.wid
+    second.listeners.add((sub2.wid, "move"))
+    await second.send_callback(sub2.wid, "move", 40, 50)      # the user drags it in page 2
+    push = await first.wait_received(lambda m: isinstance(m, dict) and
+                                     m.get("method") == "set_position")
+    assert push["wid"] == sub1.wid and push["args"] == [40, 50]
+    assert subwin.get_position() == (40, 50)
+    await subwin.set_title("Renamed")                         # reaches each page's own wid
+    await session.flush()
+    await second.wait_for(lambda fb: fb.widgets[sub2.wid].state.get("title") == "Renamed")
+    third = page_for(session_id=session.id, token=session.token)
+    await connected(app, third)
+    await third.wait_received("reconstruct-end")
+    [add] = third.widgets[mdi.wid].calls_to("add_widget")
+    assert add[1] == {"title": "Doc", "x": 40, "y": 50}
