@@ -29,6 +29,8 @@ __all__ = ["Application", "Session"]
 
 _WILDCARD = ("0.0.0.0", "::", "")
 _HANDSHAKE_TIMEOUT = 10.0
+_BAD_FRAME_LOGS = 5            # malformed frames logged per connection and window
+_BAD_FRAME_WINDOW = 60.0       # seconds
 
 
 def _url_host(host: str) -> str:
@@ -390,19 +392,21 @@ class Application:
             async for data in conn.ws:
                 if isinstance(data, bytes):
                     if conn.upload_headers:
-                        conn.upload_headers.popleft()
-                    self._log.debug("pgwidgets: dropped a binary frame (uploads not supported)")
+                        session._on_upload_chunk(conn, conn.upload_headers.popleft(), data)
+                    else:
+                        self._bad_frame(session, conn, ProtocolError(
+                            "binary frame without a binary-chunk header"), data)
                     continue
                 try:
                     events = protocol.parse_frame(data)
                 except ProtocolError as exc:
-                    self._bad_frame(session, exc, data)
+                    self._bad_frame(session, conn, exc, data)
                     continue
                 for ev in events:
                     try:
                         self._handle(session, conn, ev)
                     except ProtocolError as exc:
-                        self._bad_frame(session, exc, data)
+                        self._bad_frame(session, conn, exc, data)
                     except Exception:
                         self._log.exception("pgwidgets: error handling %r", ev)
         except ConnectionClosed:
@@ -421,9 +425,19 @@ class Application:
         elif ev is not None:
             conn.upload_headers.append(ev)
 
-    def _bad_frame(self, session: Session, exc: Exception, data: Any) -> None:
-        self._log.warning("pgwidgets: session %r: ignored a malformed frame (%s): %.120r",
-                          session.id, exc, data)
+    def _bad_frame(self, session: Session, conn: Connection, exc: Exception,
+                   data: Any) -> None:
+        # Rate-limited: a hostile page must not flood the log.
+        now = asyncio.get_running_loop().time()
+        if now - conn.bad_since > _BAD_FRAME_WINDOW:
+            if conn.bad_count > _BAD_FRAME_LOGS:
+                self._log.warning("pgwidgets: session %r: %d more malformed frames ignored",
+                                  session.id, conn.bad_count - _BAD_FRAME_LOGS)
+            conn.bad_since, conn.bad_count = now, 0
+        conn.bad_count += 1
+        if conn.bad_count <= _BAD_FRAME_LOGS:
+            self._log.warning("pgwidgets: session %r: ignored a malformed frame (%s): %.120r",
+                              session.id, exc, data)
 
     def _dispatch_hooks(self, handlers: list[Callable], session: Session, what: str) -> None:
         for h in handlers:

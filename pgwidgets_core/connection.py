@@ -14,6 +14,7 @@ from collections import deque
 from typing import Any, Callable
 
 from .protocol import Reply
+from .uploads import Uploads
 
 __all__ = ["Connection", "Pending", "NO_PAGE"]
 
@@ -50,6 +51,9 @@ class Connection:
         self.rebuilding = False          # True between reconstruct-start and -end replies
         self.closed = False
         self.upload_headers: deque[Any] = deque()   # binary headers awaiting their frame
+        self.uploads = Uploads()                      # files this page is sending
+        self.bad_since = 0.0                          # malformed-frame log rate limit
+        self.bad_count = 0
         # Widgets the page made itself (MDI sub-windows) have a wid of its own in each
         # page: inward maps this page's wid to Python's, outward the reverse.
         self.inward: dict[int, int] = {}

@@ -13,7 +13,7 @@ from . import models, protocol
 from .catalog import catalog
 from .connection import NO_PAGE, Connection, Pending
 from .errors import BrowserError, SessionClosedError
-from .protocol import CallbackEvent, Reply
+from .protocol import CallbackEvent, Reply, UploadChunk
 from .replay import replay_plan
 from .state import Record, Tree, apply_callback, setter_call
 
@@ -291,25 +291,52 @@ class Session:
         inward = conn.inward
         args = protocol.from_wire(
             ev.args, lambda wid, cls: self._resolve_ref(inward.get(wid, wid), cls))
-        changed = apply_callback(rec, ev.action, args)
+        if conn.uploads.starts(args):          # files follow; dispatched when complete
+            conn.uploads.begin(rec.wid, ev.action, args[0], asyncio.get_running_loop().time())
+            return
+        self._deliver(conn, w, ev.action, args)
+
+    def _on_upload_chunk(self, conn: Connection, header: UploadChunk, data: bytes) -> None:
+        try:
+            got = conn.uploads.chunk(header, data, asyncio.get_running_loop().time())
+        except ValueError as exc:
+            self._report(exc)
+            return
+        if got is None:
+            self._log.debug("session %r: chunk for no open upload %r", self._id, header)
+            return
+        transfer, progress, finished = got
+        w = self._widgets.get(transfer.wid)
+        if w is None:
+            return
+        w._dispatch("drop-progress" if transfer.action == "drop-end" else "progress",
+                    [progress])
+        if finished:
+            self._deliver(conn, w, transfer.action, [transfer.result()])
+
+    def _deliver(self, conn: Connection, w: Widget, action: str, args: list[Any]) -> None:
+        """A user event from ``conn``: fold it into the state, bring the other pages
+        along, run the handlers."""
+        rec = w._rec
+        changed = apply_callback(rec, action, args)
         if changed and rec.defn.name == "MDISubWindow":
             from .widget import note_subwindow_geometry
             note_subwindow_geometry(self, w, changed)
         pushes = [setter_call(k, v) for k, v in changed]
-        pushes += models.track_user(self._tree, rec, ev.action, args)
+        pushes += models.track_user(self._tree, rec, action, args)
         others = [c for c in self._conns if c is not conn]
         if others:
             for method, margs in pushes:
                 self._send(protocol.call(rec.wid, method, margs, silent=True),
                            (rec, method, margs), to=others)
-        pull = models.PULLS.get((rec.defn.name, ev.action))
+        pull = models.PULLS.get((rec.defn.name, action))
         if pull is not None:
             self._pull(rec, conn, *pull)
-        if (ev.action == "page-close" and rec.defn.name == "TabWidget" and args
+        if (action == "page-close" and rec.defn.name == "TabWidget" and args
                 and not w._handlers_for("page-close")):
             # a closable tab whose program does not decide: the user closed it
             asyncio.get_running_loop().create_task(w.close_widget(args[0]))
-        w._dispatch(ev.action, args)
+        w._dispatch(action, args)
 
     def _pull(self, rec: Record, conn: Connection, query: str, key: str) -> None:
         """Ask ``conn`` for ``query``'s value, record it under ``key`` and set it in

@@ -2,6 +2,7 @@
 queries, errors, admission and malformed input."""
 
 import asyncio
+import json
 
 import pytest
 
@@ -499,3 +500,27 @@ async def test_mdi_subwindows_have_one_python_object_across_pages_and_rebuilds(a
     await third.wait_received("reconstruct-end")
     [add] = third.widgets[mdi.wid].calls_to("add_widget")
     assert add[1] == {"title": "Doc", "x": 40, "y": 50}
+
+
+async def test_dropped_files_reach_the_handler_whole_with_progress_per_chunk(app, page_for):
+    fb = page_for()
+    session = await connected(app, fb)
+    label = await session.get_widgets().Label("drop here")
+    got, progress = [], []
+    await label.on("drop-end", lambda p: got.append(p))
+    await label.on("drop-progress", lambda p: progress.append(p))
+    await session.flush()
+    meta = {"transfer_id": 1, "x": 5, "y": 6,
+            "files": [{"name": "a.txt", "size": 5, "type": "text/plain", "encoding": "bytes"}]}
+    await fb.send_callback(label.wid, "drop-end", meta)
+    for i, part in enumerate((b"hel", b"lo")):
+        await fb.send_raw(json.dumps({"type": "binary-chunk", "wid": label.wid,
+                                      "transfer_id": 1, "file_index": 0, "file_count": 1,
+                                      "chunk_index": i, "num_chunks": 2,
+                                      "encoding": "binary"}))
+        await fb.send_raw(part)
+    await session.flush()
+    await asyncio.sleep(0.05)
+    assert [p["files"][0]["data"] for p in got] == [b"hello"]
+    assert got[0]["x"] == 5
+    assert [p["complete"] for p in progress] == [False, True]
