@@ -98,7 +98,8 @@ class Application:
                  # Security
                  allowed_origins: Iterable[str] | None = (),
                  # Timeouts and limits
-                 call_timeout: float = 30.0, max_frame_size: int = 16 * 2**20) -> None:
+                 call_timeout: float = 30.0, max_frame_size: int = 16 * 2**20,
+                 session_idle_timeout: float | None = None) -> None:
         for name, port in (("ws_port", ws_port), ("http_port", http_port)):
             if not isinstance(port, int) or not 0 <= port <= 65535:
                 raise ValueError(f"{name} must be a port number 0-65535, got {port!r}")
@@ -106,6 +107,10 @@ class Application:
             raise ValueError(f"max_sessions must be a positive int or None, got {max_sessions!r}")
         if not call_timeout > 0:
             raise ValueError(f"call_timeout must be positive, got {call_timeout!r}")
+        if session_idle_timeout is not None and not session_idle_timeout > 0:
+            raise ValueError(f"session_idle_timeout must be positive or None, "
+                             f"got {session_idle_timeout!r}")
+        self.session_idle_timeout = session_idle_timeout
         self.ws_port = ws_port
         self.http_port = http_port
         self.host = host
@@ -178,9 +183,11 @@ class Application:
 
     # ---- sessions ---------------------------------------------------------------
     def create_session(self, session_id: int | str | None = None, *,
-                       token: str | None = None) -> Session:
+                       token: str | None = None, expires: bool = False) -> Session:
         """Create a session with no page; build its UI now, open :attr:`Session.url`
-        later. ``on_connect`` never runs for it."""
+        later. ``on_connect`` never runs for it. It is kept until destroyed, unless
+        ``expires=True``: then, like sessions made by pages, it is destroyed after
+        ``session_idle_timeout`` seconds without a page."""
         self._check_open()
         if session_id is None:
             session_id = self._allocate_id()
@@ -193,7 +200,11 @@ class Application:
             if token is not None and hmac.compare_digest(token, old.token):
                 return old
             raise ValueError(f"session {session_id!r} exists already")
-        return self._new_session(session_id, token)
+        session = self._new_session(session_id, token)
+        session._expires = expires
+        if expires:
+            self._idle(session)
+        return session
 
     def _allocate_id(self) -> int:
         while self._next_id in self._sessions:
@@ -208,6 +219,22 @@ class Application:
         if isinstance(sid, int) and sid >= self._next_id:
             self._next_id = sid + 1
         return s
+
+    def _idle(self, session: Session) -> None:
+        """``session`` has no page left: destroy it after ``session_idle_timeout``."""
+        if self.session_idle_timeout is None or not session._expires or self._closed:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return                              # not started yet: armed by start()
+
+        def expire() -> None:
+            if not session._conns and not session._destroyed:
+                self._log.info("pgwidgets: session %r expired (no page for %s s)",
+                               session.id, self.session_idle_timeout)
+                loop.create_task(session.destroy())
+        session._expiry = loop.call_later(self.session_idle_timeout, expire)
 
     def _forget(self, session: Session) -> None:
         if self._sessions.get(session.id) is session:
@@ -340,6 +367,8 @@ class Application:
             if not session._conns and session._holds_slot:
                 session._holds_slot = False
                 self._admission.release()
+            if not session._conns:
+                self._idle(session)
             self._dispatch_hooks(self._disconnect_handlers, session, "on_disconnect")
 
     async def _admit(self, ws: ServerConnection, sid: Any, token: str | None

@@ -51,6 +51,8 @@ class Session:
         self._destroyed = False
         self._sync: Any = None               # the pgwidgets_sync proxy, if any
         self._holds_slot = False             # counts against max_sessions (has pages)
+        self._expires = True                 # destroyed after the app's idle timeout
+        self._expiry: asyncio.TimerHandle | None = None   # pending expiry, if any
         self._error_handlers: list[Callable[[Session, BrowserError], Any]] = []
         if ws is not None:
             self.add_connection(ws)
@@ -112,6 +114,9 @@ class Session:
                 self._detach(c)
 
     def _attach(self, conn: Connection) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
         self._conns.append(conn)
         conn.start()
 

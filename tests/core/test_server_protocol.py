@@ -524,3 +524,21 @@ async def test_dropped_files_reach_the_handler_whole_with_progress_per_chunk(app
     assert [p["files"][0]["data"] for p in got] == [b"hello"]
     assert got[0]["x"] == 5
     assert [p["complete"] for p in progress] == [False, True]
+
+
+async def test_sessions_without_a_page_expire_after_the_idle_timeout(page_for):
+    app = Application(ws_port=0, http_port=0, max_sessions=None, session_idle_timeout=0.2)
+    async with app:
+        kept = app.create_session()                      # not expiring by default
+        doomed = app.create_session(expires=True)
+        fb = page_for(app)
+        session = await connected(app, fb)
+        await fb.close()
+        back = page_for(app, session_id=doomed.id, token=doomed.token)
+        await connected(app, back)                       # a page in time keeps it
+        await asyncio.sleep(0.5)
+        assert session.id not in app.sessions
+        assert kept.id in app.sessions and doomed.id in app.sessions
+        await back.close()
+        await asyncio.sleep(0.5)
+        assert doomed.id not in app.sessions and kept.id in app.sessions
