@@ -202,6 +202,8 @@ def _classify(cls: str, name: str, params: tuple[str, ...],
                                                     else None)
         return MethodSpec(name, params, Kind.CHILD, child_op=op, child_param=child,
                           returns_widget=(cls == "MDIWidget" and name == "add_widget"))
+    if name == "set_binary_image":
+        return MethodSpec(name, params, Kind.SETTER, key="_binary_image")
     if name in _SPECIAL_SETTERS:
         key, fixed = _SPECIAL_SETTERS[name]
         return MethodSpec(name, params, Kind.SETTER, key=key, fixed=fixed)

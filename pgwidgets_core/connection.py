@@ -16,13 +16,20 @@ from typing import Any, Callable
 from .protocol import Reply
 from .uploads import Uploads
 
-__all__ = ["Connection", "Pending", "NO_PAGE"]
+__all__ = ["Connection", "Pending", "Solo", "NO_PAGE"]
 
 # Result of a request whose page went away before answering.
 NO_PAGE: Any = object()
 
 # At most this many messages ride in one array frame (bounds page-side latency).
 MAX_BATCH = 500
+
+
+class Solo(str):
+    """An encoded message that must travel in a frame of its own (binary-transfer
+    headers: the page pairs them with the binary frame that follows)."""
+
+    __slots__ = ()
 
 
 class Pending:
@@ -95,11 +102,11 @@ class Connection:
                     await self._wake.wait()
                     continue
                 first = out.popleft()
-                if isinstance(first, bytes) or not out or isinstance(out[0], bytes):
-                    await self.ws.send(first)
+                if type(first) is not str or not out or type(out[0]) is not str:
+                    await self.ws.send(first if type(first) is bytes else str(first))
                     continue
                 frame = [first]
-                while out and len(frame) < MAX_BATCH and isinstance(out[0], str):
+                while out and len(frame) < MAX_BATCH and type(out[0]) is str:
                     frame.append(out.popleft())   # type: ignore[arg-type]
                 await self.ws.send("[" + ",".join(frame) + "]")  # type: ignore[arg-type]
         except asyncio.CancelledError:

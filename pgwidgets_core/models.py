@@ -218,6 +218,7 @@ _TRACKERS: dict[tuple[str, str], Callable[[Tree, Record, list[Any]], None]] = {
     ("GridBox", "insert_row"): _grid_insert(1), ("GridBox", "insert_column"): _grid_insert(2),
     ("GridBox", "append_row"): _grid_append(1), ("GridBox", "append_column"): _grid_append(2),
     ("GridBox", "delete_row"): _grid_delete(1), ("GridBox", "delete_column"): _grid_delete(2),
+    ("Image", "set_image"): lambda tree, rec, args: rec.state.pop("_binary_image", None),
     ("TabWidget", "close_widget"): _close_child,
     ("MDIWidget", "close_child"): _close_child,
     **{(cls, m): _view_edit(m) for cls in ("TreeView", "TableView") for m in _VIEW_EDITS},

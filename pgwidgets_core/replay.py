@@ -55,6 +55,11 @@ def replay_plan(tree: Tree) -> list[Step]:
             method, margs = setter_call(key, args)
             steps.append((protocol.call(rec.wid, method, margs), rec, f"{method} (state {key!r})"))
         steps += _calls(rec, models.replay_edits(rec), "model edit")
+        image = rec.state.get("_binary_image")
+        if image is not None:
+            fmt, data = image
+            steps.append(({"type": "binary-call", "wid": rec.wid, "method": "set_binary_image",
+                           "args": [fmt], "__binary__": data}, rec, "binary image"))
         for e in rec.children:
             steps.append((protocol.call(rec.wid, e.method, e.args), rec, e.method))
         for action in rec.listens:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from . import models, protocol
 from .catalog import catalog
-from .connection import NO_PAGE, Connection, Pending
+from .connection import NO_PAGE, Connection, Pending, Solo
 from .errors import BrowserError, SessionClosedError
 from .protocol import CallbackEvent, Reply, UploadChunk
 from .replay import replay_plan
@@ -169,6 +169,30 @@ class Session:
             else:
                 c.enqueue(text, rid, Pending(None, label, hook))
         return fut
+
+    def _send_binary(self, wid: int, method: str, args: list[Any], data: bytes,
+                     to: list[Connection] | None = None) -> None:
+        """Call ``method(data, *args)`` in every page (or ``to``) with ``data`` as a
+        binary frame: one frame up to 1 MiB, else announced 512 KiB chunks.
+        Fire-and-forget, like the page's protocol (no reply exists)."""
+        for c in (self._conns if to is None else to):
+            rid = self._next_msg_id
+            self._next_msg_id += 1
+            wid_c = c.outward.get(wid, wid)
+            if len(data) <= _BINARY_SINGLE:
+                c.enqueue(Solo(protocol.encode({"type": "binary-call", "id": rid, "wid": wid_c,
+                                                "method": method, "args": args})))
+                c.enqueue(bytes(data))
+                continue
+            n = -(-len(data) // _BINARY_CHUNK)
+            c.enqueue(Solo(protocol.encode({
+                "type": "binary-call-chunked", "id": rid, "wid": wid_c, "method": method,
+                "args": args, "transfer_id": rid, "num_chunks": n})))
+            for i in range(n):
+                c.enqueue(Solo(protocol.encode({"type": "binary-chunk", "transfer_id": rid,
+                                                "chunk_index": i, "num_chunks": n,
+                                                "encoding": "binary"})))
+                c.enqueue(bytes(data[i * _BINARY_CHUNK:(i + 1) * _BINARY_CHUNK]))
 
     async def _ask(self, msg: dict[str, Any], label: Any) -> Any:
         """Send and wait for the first page's value (None without a page)."""
@@ -390,6 +414,10 @@ class Session:
                 if not end.done():
                     end.set_result(None)
             for i, (msg, rec, what) in enumerate(steps):
+                if "__binary__" in msg:
+                    self._send_binary(msg["wid"], msg["method"], msg["args"], msg["__binary__"],
+                                      to=[conn])
+                    continue
                 is_end = i == len(steps) - 1
                 self._send(dict(msg), ("replay", rec, what), to=[conn],
                            on_reply=done if is_end else self._replay_reply(rec, msg, conn))
@@ -442,6 +470,8 @@ class Session:
                              return_exceptions=True)
 
 
+_BINARY_SINGLE = 2**20     # larger binary payloads go in chunks
+_BINARY_CHUNK = 512 * 1024
 _FLUSH = "flush"        # label of the round-trip marker sent by flush()
 
 

@@ -307,6 +307,18 @@ def _method(cls: str, spec: MethodSpec) -> Callable[..., Any]:
             return self._rec.read(key)          # type: ignore[arg-type]
         fn: Callable[..., Any] = getter
         doc = f"The recorded ``{key}`` (local, no round trip)."
+    elif spec.name == "set_binary_image":
+        async def set_binary_image(self: Widget, data: Any, format: str = "jpeg") -> None:
+            if not isinstance(data, (bytes, bytearray, memoryview)):
+                raise TypeError(f"{owner}(): data must be bytes-like, not {type(data).__name__}")
+            if not isinstance(format, str):
+                raise TypeError(f"{owner}(): format must be a str such as 'png'")
+            self._session._check_open()
+            data = bytes(data)
+            self._rec.state.pop("image", None)
+            self._rec.write("_binary_image", (format, data))
+            self._session._send_binary(self._rec.wid, spec.name, [format], data)
+        fn, doc = set_binary_image, "Show image bytes (jpeg/png/webp/gif); recorded for rebuilds."
     elif kind is Kind.SETTER:
         async def setter(self: Widget, *args: Any, **kwargs: Any) -> None:
             self._set(spec, bind_args(owner, params, args, kwargs))
@@ -344,7 +356,8 @@ def _method(cls: str, spec: MethodSpec) -> Callable[..., Any]:
     fn.__name__ = spec.name
     fn.__qualname__ = owner
     fn.__doc__ = doc
-    fn.__signature__ = _signature(() if kind is Kind.GETTER else params)  # type: ignore[attr-defined]
+    if spec.name != "set_binary_image":
+        fn.__signature__ = _signature(() if kind is Kind.GETTER else params)  # type: ignore[attr-defined]
     return fn
 
 

@@ -542,3 +542,23 @@ async def test_sessions_without_a_page_expire_after_the_idle_timeout(page_for):
         await back.close()
         await asyncio.sleep(0.5)
         assert doomed.id not in app.sessions and kept.id in app.sessions
+
+
+async def test_binary_images_go_as_binary_frames_and_are_rebuilt(app, page_for):
+    fb = page_for()
+    session = await connected(app, fb)
+    img = await session.get_widgets().Image()
+    small, big = b"\x89PNG" + bytes(100), bytes(range(256)) * 5000     # 1.28 MB: chunked
+    await img.set_binary_image(small, "png")
+    await img.set_binary_image(big, format="png")
+    await session.flush()
+    await fb.wait_for(lambda f: len(f.binary_calls) == 2)
+    assert [(c[1], c[2], c[3]) for c in fb.binary_calls] == \
+        [("set_binary_image", small, ["png"]), ("set_binary_image", big, ["png"])]
+    with pytest.raises(TypeError, match="bytes-like"):
+        await img.set_binary_image("not bytes")
+    second = page_for(session_id=session.id, token=session.token)
+    await connected(app, second)
+    await second.wait_received("reconstruct-end")
+    await second.wait_for(lambda f: len(f.binary_calls) == 1)
+    assert second.binary_calls[0][2] == big
