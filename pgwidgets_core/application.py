@@ -419,25 +419,23 @@ class Application:
     async def _read_frames(self, session: Session, conn: Connection) -> None:
         try:
             async for data in conn.ws:
-                if isinstance(data, bytes):
-                    if conn.upload_headers:
-                        session._on_upload_chunk(conn, conn.upload_headers.popleft(), data)
-                    else:
-                        self._bad_frame(session, conn, ProtocolError(
-                            "binary frame without a binary-chunk header"), data)
-                    continue
+                # Nothing a page sends may end its connection: each frame, and each
+                # message of an array frame, fails alone (logged, rate-limited).
                 try:
+                    if isinstance(data, bytes):
+                        if not conn.upload_headers:
+                            raise ProtocolError("binary frame without a binary-chunk header")
+                        session._on_upload_chunk(conn, conn.upload_headers.popleft(), data)
+                        continue
                     events = protocol.parse_frame(data)
-                except ProtocolError as exc:
+                except Exception as exc:
                     self._bad_frame(session, conn, exc, data)
                     continue
                 for ev in events:
                     try:
                         self._handle(session, conn, ev)
-                    except ProtocolError as exc:
+                    except Exception as exc:
                         self._bad_frame(session, conn, exc, data)
-                    except Exception:
-                        self._log.exception("pgwidgets: error handling %r", ev)
         except ConnectionClosed:
             pass
 
@@ -465,8 +463,10 @@ class Application:
             conn.bad_since, conn.bad_count = now, 0
         conn.bad_count += 1
         if conn.bad_count <= _BAD_FRAME_LOGS:
+            # Our own bugs show with their traceback; bad input is one line.
             self._log.warning("pgwidgets: session %r: ignored a malformed frame (%s): %.120r",
-                              session.id, exc, data)
+                              session.id, exc, data,
+                              exc_info=None if isinstance(exc, ProtocolError) else exc)
 
     def _dispatch_hooks(self, handlers: list[Callable], session: Session, what: str) -> None:
         for h in handlers:

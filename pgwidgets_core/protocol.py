@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from .errors import ProtocolError
 
-__all__ = ["Ref", "encode", "to_wire", "from_wire", "parse_frame", "Reply", "CallbackEvent",
+__all__ = ["Ref", "MAX_SAFE_INT", "is_wid", "encode", "to_wire", "from_wire", "parse_frame", "Reply", "CallbackEvent",
            "ViewportEvent", "UploadChunk", "Inbound"]
 
 
@@ -70,15 +70,36 @@ def to_wire(value: Any) -> Any:
     return json.loads(encode(value))
 
 
+#: Largest integer a page can represent exactly (JavaScript's Number.MAX_SAFE_INTEGER).
+MAX_SAFE_INT = 2**53 - 1
+
+
+def is_wid(v: Any) -> bool:
+    """True for a value usable as a widget id (a positive JS-safe integer)."""
+    return isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_SAFE_INT
+
+
 def from_wire(value: Any, resolve: Callable[[int, str | None], Any]) -> Any:
-    """Replace every inbound ``{"__wid__": N, "__class__": C}`` by ``resolve(N, C)``."""
+    """Replace every inbound ``{"__wid__": N, "__class__": C}`` by ``resolve(N, C)``.
+
+    ``C`` is passed only when it is a string. Raises ProtocolError for values
+    nested too deeply to walk.
+    """
+    try:
+        return _from_wire(value, resolve)
+    except RecursionError:
+        raise ProtocolError("value nested too deeply") from None
+
+
+def _from_wire(value: Any, resolve: Callable[[int, str | None], Any]) -> Any:
     if isinstance(value, list):
-        return [from_wire(v, resolve) for v in value]
+        return [_from_wire(v, resolve) for v in value]
     if isinstance(value, dict):
         wid = value.get("__wid__")
-        if wid is not None and isinstance(wid, int) and not isinstance(wid, bool):
-            return resolve(wid, value.get("__class__"))
-        return {k: from_wire(v, resolve) for k, v in value.items()}
+        if is_wid(wid):
+            cls = value.get("__class__")
+            return resolve(wid, cls if isinstance(cls, str) else None)
+        return {k: _from_wire(v, resolve) for k, v in value.items()}
     return value
 
 
@@ -129,7 +150,7 @@ def _int(msg: dict[str, Any], key: str, *, optional: bool = False) -> int | None
     v = msg.get(key)
     if v is None and optional:
         return None
-    if not isinstance(v, int) or isinstance(v, bool):
+    if not isinstance(v, int) or isinstance(v, bool) or not -MAX_SAFE_INT <= v <= MAX_SAFE_INT:
         raise ProtocolError(f"{msg.get('type')!r} message needs an integer {key!r}, "
                             f"got {v!r:.40}")
     return v
@@ -169,7 +190,8 @@ def _parse_one(msg: Any) -> Inbound:
         return CallbackEvent(wid, action, args)
     if kind == "viewport":
         w, h = msg.get("width"), msg.get("height")
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (w, h)):
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                   and math.isfinite(v) and 0 <= v <= MAX_SAFE_INT for v in (w, h)):
             raise ProtocolError("viewport needs numeric 'width' and 'height'")
         return ViewportEvent(int(w), int(h))
     if kind == "binary-chunk":
@@ -192,6 +214,8 @@ def parse_frame(text: str | bytes) -> list[Inbound]:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProtocolError(f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError("JSON nested too deeply") from None
     if isinstance(data, list):
         out: list[Any] = []
         for m in data:

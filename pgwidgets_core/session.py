@@ -298,12 +298,16 @@ class Session:
             self._tree.records[rec.wid] = rec
         self._widgets[rec.wid] = widget
 
-    def _resolve_ref(self, wid: int, cls: str | None) -> Any:
+    def _resolve_ref(self, wid: int, cls: str | None, *, keep: bool = True) -> Any:
+        """The widget a page's reference names. An unknown one was made by the page:
+        wrapped, and kept only when the program asked for it (``keep``) and its wid
+        is plausible (near the ones in use, so a hostile value cannot push ours)."""
         w = self._widgets.get(wid)
         if w is not None:
             return w
         from .widget import wrap_page_widget
-        return wrap_page_widget(self, wid, cls)
+        keep = keep and wid < self._tree.next_wid + _PAGE_WID_SPAN
+        return wrap_page_widget(self, wid, cls, register=keep)
 
     # ---- callbacks from the page -------------------------------------------------
     def _on_callback(self, conn: Connection, ev: CallbackEvent) -> None:
@@ -319,7 +323,7 @@ class Session:
             return                       # every page runs the timer: count it once
         inward = conn.inward
         args = protocol.from_wire(
-            ev.args, lambda wid, cls: self._resolve_ref(inward.get(wid, wid), cls))
+            ev.args, lambda wid, cls: self._resolve_ref(inward.get(wid, wid), cls, keep=False))
         if conn.uploads.starts(args):          # files follow; dispatched when complete
             conn.uploads.begin(rec.wid, ev.action, args[0], asyncio.get_running_loop().time())
             return
@@ -460,6 +464,8 @@ class Session:
             return
         self._destroyed = True
         self._app._forget(self)
+        if self._sync is not None:       # the pgwidgets_sync proxy stops its handler thread
+            self._sync._destroyed()
         await self._close_pages(4000, "Session ended")
 
     async def _close_pages(self, code: int, reason: str) -> None:
@@ -470,6 +476,7 @@ class Session:
                              return_exceptions=True)
 
 
+_PAGE_WID_SPAN = 2**20     # page-made wids are this close to Python's counter
 _BINARY_SINGLE = 2**20     # larger binary payloads go in chunks
 _BINARY_CHUNK = 512 * 1024
 _FLUSH = "flush"        # label of the round-trip marker sent by flush()

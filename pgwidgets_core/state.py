@@ -153,8 +153,10 @@ def _all(args: list[Any]) -> tuple[Any, ...] | None:
 
 
 def _box(args: list[Any]) -> tuple[Any, ...] | None:
-    if args and isinstance(args[0], dict) and "width" in args[0]:
-        return (args[0]["width"], args[0]["height"])
+    box = args[0] if args and isinstance(args[0], dict) else {}
+    w, h = box.get("width"), box.get("height")
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (w, h)):
+        return (w, h)
     return None
 
 

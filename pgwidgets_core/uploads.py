@@ -15,6 +15,13 @@ from .protocol import UploadChunk
 __all__ = ["Transfer", "Uploads"]
 
 
+def _size(v: Any) -> int:
+    # Only for progress estimates: anything but a plain byte count counts as 0.
+    if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**53:
+        return v
+    return 0
+
+
 class Transfer:
     """One upload: the callback it completes and the chunks received so far."""
 
@@ -25,7 +32,7 @@ class Transfer:
         self.action = action
         self.payload = payload
         files = payload.get("files") or []
-        self.sizes = [f.get("size", 0) if isinstance(f, dict) else 0 for f in files]
+        self.sizes = [_size(f.get("size") if isinstance(f, dict) else None) for f in files]
         self.chunks: list[dict[int, bytes]] = [{} for _ in files]
         self.counts: list[int | None] = [None for _ in files]
         self.last = now
@@ -57,9 +64,11 @@ class Transfer:
 class Uploads:
     """The transfers of one connection."""
 
-    def __init__(self, *, idle: float = 120.0, max_bytes: int = 256 * 2**20) -> None:
+    def __init__(self, *, idle: float = 120.0, max_bytes: int = 256 * 2**20,
+                 max_open: int = 16) -> None:
         self.idle = idle
         self.max_bytes = max_bytes
+        self.max_open = max_open
         self.transfers: dict[int, Transfer] = {}
 
     @staticmethod
@@ -71,7 +80,10 @@ class Uploads:
     def begin(self, wid: int, action: str, payload: dict[str, Any], now: float) -> None:
         self.expire(now)
         tid = payload.get("transfer_id")
-        if isinstance(tid, int):
+        if isinstance(tid, int) and not isinstance(tid, bool):
+            self.transfers.pop(tid, None)
+            while len(self.transfers) >= self.max_open:        # the oldest gives way
+                self.transfers.pop(next(iter(self.transfers)))
             self.transfers[tid] = Transfer(wid, action, payload, now)
 
     def chunk(self, h: UploadChunk, data: bytes, now: float

@@ -379,26 +379,32 @@ def widget_class(name: str) -> type[Widget]:
     return cls
 
 
-def wrap_page_widget(session: Session, wid: int, cls_name: str | None) -> Widget:
-    """A wrapper for a widget the page made itself (e.g. an MDI sub-window)."""
+def wrap_page_widget(session: Session, wid: int, cls_name: str | None, *,
+                     register: bool = True) -> Widget:
+    """A wrapper for a widget the page made itself (an MDI sub-window, a text ref).
+
+    ``register=False`` makes a throw-away wrapper (for refs in callbacks, which any
+    page can send): calls on it reach the page, but Python keeps no record of it.
+    """
     try:
         cls = widget_class(cls_name or "")
     except KeyError:
-        cls = _generic_class(cls_name or "Widget")
+        cls = _generic_class()
     w = object.__new__(cls)
     w._session = session
     w._rec = Record(cls._defn, wid, [], {})
     w._handlers = None
     w._sync = None
-    session._register(w, w._rec, root=False)
+    if register:
+        session._register(w, w._rec, root=False)
     return w
 
 
 @cache
-def _generic_class(name: str) -> type[Widget]:
-    defn = WidgetDef(name=name, base="widget", args=(), options=(), methods={},
+def _generic_class() -> type[Widget]:
+    defn = WidgetDef(name="Widget", base="widget", args=(), options=(), methods={},
                      callbacks=frozenset({"resize", "map"}))
-    return type(name, (Widget,), {"__slots__": (), "_defn": defn, "__module__": __name__})
+    return type("Widget", (Widget,), {"__slots__": (), "_defn": defn, "__module__": __name__})
 
 
 def link_wrapper(session: Session, conn: Any, child: Any, reply: Reply) -> None:

@@ -562,3 +562,35 @@ async def test_binary_images_go_as_binary_frames_and_are_rebuilt(app, page_for):
     await second.wait_received("reconstruct-end")
     await second.wait_for(lambda f: len(f.binary_calls) == 1)
     assert second.binary_calls[0][2] == big
+
+
+@pytest.mark.parametrize("frame", [
+    '{"type":"viewport","width":1e999,"height":1}',
+    '[{"type":"viewport","width":NaN,"height":1}]',
+    "[" * 100_000 + "]" * 100_000,
+    '{"type":"callback","wid":WID,"action":"activated","args":' + "[" * 1000 + "]" * 1000 + "}",
+    '{"type":"callback","wid":WID,"action":"activated","args":[{"__wid__":500,"__class__":7}]}',
+    '{"type":"callback","wid":WID,"action":"activated","args":[{"__wid__":9007199254740993}]}',
+    '{"type":"callback","wid":TOP,"action":"resize","args":[{"width":300}]}',
+    '{"type":"callback","wid":WID,"action":"activated","args":[{"transfer_id":1,'
+    '"files":[{"name":"a","size":null}]}]}',
+])
+async def test_hostile_frames_leave_the_connection_and_the_wid_counter_alone(app, page_for,
+                                                                             frame):
+    """Regressions from the fuzz bench (bench/reliability)."""
+    fb = page_for()
+    fb.responders[("VBox", "num_children")] = lambda w, args: 2
+    session = await connected(app, fb)
+    W = session.get_widgets()
+    top, box, slider = await W.TopLevel(resizable=True), await W.VBox(), await W.Slider()
+    await session.flush()
+    before = session._tree.next_wid
+    raw = fb._require_ws()          # straight to the socket: the fake would parse it first
+    await raw.send(frame.replace("WID", str(slider.wid)).replace("TOP", str(top.wid)))
+    await fb.send_raw(json.dumps({"type": "binary-chunk", "wid": slider.wid, "transfer_id": 1,
+                                  "file_index": 0, "file_count": 1, "chunk_index": 0,
+                                  "num_chunks": 2, "encoding": "binary"}))
+    await fb.send_raw(b"x")
+    assert await box.num_children() == 2
+    assert session.is_connected and session._tree.next_wid == before
+    assert len(session._widgets) == 3
