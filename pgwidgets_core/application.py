@@ -29,6 +29,7 @@ __all__ = ["Application", "Session"]
 
 _WILDCARD = ("0.0.0.0", "::", "")
 _HANDSHAKE_TIMEOUT = 10.0
+_ASSET_MAX_AGE = 3600         # seconds browsers reuse the pgwidgets-js files
 _BAD_FRAME_LOGS = 5            # malformed frames logged per connection and window
 _BAD_FRAME_WINDOW = 60.0       # seconds
 
@@ -132,6 +133,7 @@ class Application:
         self._ws_server: Any = None
         self._http: StaticServer | None = None
         self._page: bytes | None = None
+        self._preload = b""
         self._started = False
         self._closed = False
         self._done: asyncio.Event | None = None
@@ -257,9 +259,11 @@ class Application:
             max_size=self.max_frame_size)
         self.ws_port = self._ws_server.sockets[0].getsockname()[1]
         if self.http_server:
-            self._page = _inject(self.remote_html.read_bytes(), self._ws_url(None))
+            self._preload = _preload_links(self.static_path)
+            self._page = self._connector_page(None)
             self._http = StaticServer(self.static_path, index_html=self._index,
-                                      favicon=self._favicon, logger=self._log)
+                                      favicon=self._favicon, logger=self._log,
+                                      max_age=_ASSET_MAX_AGE)
             try:
                 await self._http.start(self.host, self.http_port)
             except BaseException:
@@ -319,9 +323,12 @@ class Application:
 
     def _index(self, host_header: str | None) -> bytes:
         if self.host in _WILDCARD and host_header:
-            return _inject(self.remote_html.read_bytes(), self._ws_url(host_header))
+            return self._connector_page(host_header)
         assert self._page is not None
         return self._page
+
+    def _connector_page(self, host_header: str | None) -> bytes:
+        return _inject(self.remote_html.read_bytes(), self._ws_url(host_header), self._preload)
 
     def _check_origin(self, ws: ServerConnection, request: Any) -> Any:
         origin = request.headers.get("Origin")
@@ -479,8 +486,19 @@ def _callable(handler: Any, what: str) -> Any:
     return handler
 
 
-def _inject(page: bytes, ws_url: str) -> bytes:
-    script = f'<script>window.PGWIDGETS_WS_URL = "{ws_url}";</script>\n'.encode()
+def _preload_links(static: Path) -> bytes:
+    """``<link>`` hints for every module and stylesheet the page will load, so the
+    browser fetches them in parallel instead of discovering them import by import."""
+    links = ['<link rel="modulepreload" href="/Widgets.js">']
+    links += [f'<link rel="modulepreload" href="/modules/{p.name}">'
+              for p in sorted((static / "modules").glob("*.js"))]
+    links += [f'<link rel="preload" as="style" href="/css/{p.name}">'
+              for p in sorted((static / "css").glob("*.css"))]
+    return ("\n".join(links) + "\n").encode()
+
+
+def _inject(page: bytes, ws_url: str, extra: bytes = b"") -> bytes:
+    script = f'<script>window.PGWIDGETS_WS_URL = "{ws_url}";</script>\n'.encode() + extra
     i = page.find(b"<head>")
     if i < 0:
         return script + page

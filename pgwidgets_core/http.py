@@ -135,8 +135,12 @@ class StaticServer:
     def __init__(self, static_dir: Path, *, index_html: Callable[[str | None], bytes],
                  favicon: Path | None = None, logger: logging.Logger | None = None,
                  extra_routes: dict[str, Callable[[], tuple[bytes, str]]] | None = None,
-                 header_timeout: float = 10.0, idle_timeout: float = 30.0) -> None:
+                 header_timeout: float = 10.0, idle_timeout: float = 30.0,
+                 max_age: int = 0) -> None:
         self._root = Path(static_dir).resolve()
+        # Seconds the browser may reuse a file without asking (0: revalidate each time
+        # with the ETag). The assets change only when pgwidgets-js is upgraded.
+        self.max_age = max_age
         self._index_html = index_html
         self.favicon = favicon
         self._log = logger or logging.getLogger(__name__)
@@ -345,7 +349,8 @@ class StaticServer:
             return False
         status, headers, body, etag = await self._route(request)
         if etag is not None:
-            headers += [("ETag", etag), ("Cache-Control", "no-cache")]
+            cache = f"public, max-age={self.max_age}" if self.max_age else "no-cache"
+            headers += [("ETag", etag), ("Cache-Control", cache)]
             if _etag_matches(request.header("if-none-match"), etag):
                 status, body = 304, b""
         await self._send(writer, (status, headers, body, etag), head=head, keep=keep)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import types
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -22,6 +21,24 @@ if TYPE_CHECKING:
     from .widget import Widget
 
 __all__ = ["Session"]
+
+
+class WidgetNamespace:
+    """``session.get_widgets()``: ``W.Button(...)`` is ``Button(session, ...)``."""
+
+    __slots__ = ("_session",)
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def __getattr__(self, name: str) -> Any:
+        from .widget import widget_class
+        if name.startswith("_") or name not in catalog():
+            raise AttributeError(f"pgwidgets-js has no widget class {name!r}")
+        return partial(widget_class(name), self._session)
+
+    def __dir__(self) -> list[str]:
+        return sorted(catalog())
 
 
 class Session:
@@ -46,7 +63,6 @@ class Session:
         self._aliased: set[int] = set()          # page-made wids that differ per page
         self._next_msg_id = 1
         self._lock = asyncio.Lock()          # per_session dispatch: one handler at a time
-        self._namespace: types.SimpleNamespace | None = None
         self._screen = (0, 0)
         self._destroyed = False
         self._sync: Any = None               # the pgwidgets_sync proxy, if any
@@ -263,16 +279,12 @@ class Session:
                 self._log.exception("session %r: error handler failed", self._id)
 
     # ---- widgets -----------------------------------------------------------------
-    def get_widgets(self) -> types.SimpleNamespace:
+    def get_widgets(self) -> WidgetNamespace:
         """A namespace with one constructor per widget class, bound to this session.
 
         ``W = session.get_widgets(); btn = await W.Button("Click me")``
         """
-        if self._namespace is None:
-            from .widget import widget_class
-            self._namespace = types.SimpleNamespace(
-                **{name: partial(widget_class(name), self) for name in catalog()})
-        return self._namespace
+        return WidgetNamespace(self)
 
     async def make_timer(self, duration: float = 0) -> Widget:
         """Create a Timer (non-visual; it runs in the page) and return it."""
