@@ -64,9 +64,6 @@ _CHILD_OPS = {
     "remove_all": "clear",
 }
 
-# Calls recorded in the child sequence although they attach no widget.
-SEQUENCE_ACTIONS = frozenset({"add_separator", "add_spacer"})
-
 # Special setters and getters named otherwise than set_X / get_X.
 _SPECIAL_SETTERS = {"show": ("visible", True), "hide": ("visible", False),
                     "resize": ("size", None)}
@@ -229,8 +226,11 @@ def _classify(cls: str, name: str, params: tuple[str, ...],
     return MethodSpec(name, params, Kind.ACTION)
 
 
+# Classes whose text the page reports while the user types (RemoteInterface).
+_TYPED_TEXT = frozenset({"TextEntry", "TextEntrySet", "TextArea", "ComboBox"})
+
 # Methods Python implements itself on the Widget base class.
-_HAND_WRITTEN = frozenset({"destroy", "add_cursor"})
+_HAND_WRITTEN = frozenset({"destroy", "add_cursor", "is_container"})
 
 
 def _build(name: str, entry: Mapping[str, Any], base_methods: Mapping[str, list[str]],
@@ -241,6 +241,8 @@ def _build(name: str, entry: Mapping[str, Any], base_methods: Mapping[str, list[
     callbacks = set(entry.get("callbacks", ()))
     if entry["base"] != "callback":
         callbacks |= {"resize", "map"}
+    if name in _TYPED_TEXT:
+        callbacks.add("modified")      # the page reports typing (debounced) for these
     return WidgetDef(name=name, base=entry["base"], args=tuple(entry.get("args", ())),
                      options=tuple(entry.get("options", ())), methods=methods,
                      callbacks=frozenset(callbacks), defaults=_CLASS_DEFAULTS.get(name, {}))

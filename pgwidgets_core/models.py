@@ -12,7 +12,14 @@ from typing import Any, Callable
 
 from .state import Record, Tree
 
-__all__ = ["track", "track_user", "replay_items", "replay_edits", "replay_late", "PULLS"]
+__all__ = ["track", "track_user", "replay_items", "replay_edits", "replay_late", "PULLS",
+           "MODEL_KEYS", "SEQUENCE_ACTIONS"]
+
+#: Setter keys that replace a TreeView/TableView model (its edit log follows them).
+MODEL_KEYS = ("tree", "data", "rows")
+
+#: Calls recorded in the parent's child sequence although they attach no widget.
+SEQUENCE_ACTIONS = frozenset({"add_separator", "add_spacer"})
 
 #: (class, action) -> (query, key): after this callback Python asks the page that sent
 #: it for the new value (the callback itself does not carry it), records it under key
@@ -141,6 +148,43 @@ def _grid_delete(axis: int) -> Callable[[Tree, Record, list[Any]], None]:
     return delete
 
 
+# ---- mutually exclusive groups (radio buttons, grouped toggles) ------------------------
+
+_GROUPED = frozenset({"RadioButton", "ToggleButton", "ToolBarAction"})
+
+
+def _group_root(rec: Record) -> Record:
+    seen = set()
+    while rec.wid not in seen:
+        seen.add(rec.wid)
+        owner = rec.seeded.get("group")
+        owner_rec = getattr(owner[0], "_rec", None) if owner else None
+        if owner_rec is None:
+            return rec
+        rec = owner_rec
+    return rec
+
+
+def _select(tree: Tree, rec: Record, args: list[Any]) -> None:
+    """``rec`` was selected: the page deselected the rest of its group by itself
+    (no callback), so the record does the same."""
+    if not args or not args[0]:
+        return
+    root = _group_root(rec)
+    for other in tree.records.values():
+        if other is not rec and other.defn is rec.defn and _group_root(other) is root \
+                and other.read("state"):
+            other.write("state", (False,))
+
+
+# ---- popups -----------------------------------------------------------------------------
+
+def _popup(tree: Tree, rec: Record, args: list[Any]) -> None:
+    if len(args) >= 2 and args[0] is not None and args[1] is not None:
+        rec.write("position", (args[0], args[1]))
+    rec.write("visible", (True,))
+
+
 # ---- closing a child --------------------------------------------------------------------
 
 def _close_child(tree: Tree, rec: Record, args: list[Any]) -> None:
@@ -219,6 +263,8 @@ _TRACKERS: dict[tuple[str, str], Callable[[Tree, Record, list[Any]], None]] = {
     ("GridBox", "append_row"): _grid_append(1), ("GridBox", "append_column"): _grid_append(2),
     ("GridBox", "delete_row"): _grid_delete(1), ("GridBox", "delete_column"): _grid_delete(2),
     ("Image", "set_image"): lambda tree, rec, args: rec.state.pop("_binary_image", None),
+    **{(cls, "set_state"): _select for cls in _GROUPED},
+    ("Dialog", "popup"): _popup, ("ColorDialog", "popup"): _popup,
     ("TabWidget", "close_widget"): _close_child,
     ("MDIWidget", "close_child"): _close_child,
     **{(cls, m): _view_edit(m) for cls in ("TreeView", "TableView") for m in _VIEW_EDITS},
@@ -238,6 +284,8 @@ def track_user(tree: Tree, rec: Record, action: str, args: list[Any]) -> Calls:
     """Fold a change the user made in the page; returns the calls that bring the
     other pages along (sent silently)."""
     name = rec.defn.name
+    if name in _GROUPED and action == "activated":
+        _select(tree, rec, args)         # the page deselected the others itself
     if name == "ComboBox" and action == "activated" and len(args) > 1:
         items = _items(rec)
         if args[1] not in items and args[1] is not None:

@@ -25,9 +25,11 @@ def replay_plan(tree: Tree) -> list[Step]:
     """Every message that rebuilds the session's UI in an empty page, in order.
 
     Each step is (message without id, the record it concerns, a label for errors).
-    Creates come first (so any widget may refer to any other), then per widget its
-    state, its child sequence and its listeners, then the deferred keys and
-    visibility, bracketed by reconstruct-start / reconstruct-end.
+    Creates come first (so any widget may refer to any other); then every recorded
+    setter and attach call of every widget, merged in the order they last happened
+    (with each widget's item lists first and its model edits after its model); then
+    the keys that select among children (index, sizes, scroll), view state such as
+    tree expansion, and visibility; bracketed by reconstruct-start / reconstruct-end.
     """
     order = list(tree.walk())
     steps: list[Step] = [(protocol.reconstruct_start(tree.next_wid), None,
@@ -47,23 +49,32 @@ def replay_plan(tree: Tree) -> list[Step]:
 
     for rec in order:
         create(rec)
+    timeline: list[tuple[int, int, list[Step]]] = []
     for rec in order:
-        steps += _calls(rec, models.replay_items(rec), "items")
+        timeline.append((rec.born, 0, _calls(rec, models.replay_items(rec), "items")))
+        edits = _calls(rec, models.replay_edits(rec), "model edit")
+        model_at = max((rec.stamps.get(k, 0) for k in models.MODEL_KEYS), default=0)
+        timeline.append((model_at or rec.born, 2, edits))
         for key, args in rec.state.items():
             if key in DEFERRED_KEYS or key == "visible" or key.startswith("_"):
                 continue
             method, margs = setter_call(key, args)
-            steps.append((protocol.call(rec.wid, method, margs), rec, f"{method} (state {key!r})"))
-        steps += _calls(rec, models.replay_edits(rec), "model edit")
+            timeline.append((rec.stamps.get(key, rec.born), 1, [
+                (protocol.call(rec.wid, method, margs), rec, f"{method} (state {key!r})")]))
+        for e in rec.children:
+            timeline.append((e.stamp, 1, [(protocol.call(rec.wid, e.method, e.args), rec,
+                                           e.method)]))
+        timeline.append((rec.born, 3, [(protocol.listen(rec.wid, action), rec,
+                                        f"listen {action!r}") for action in rec.listens]))
         image = rec.state.get("_binary_image")
         if image is not None:
             fmt, data = image
-            steps.append(({"type": "binary-call", "wid": rec.wid, "method": "set_binary_image",
-                           "args": [fmt], "__binary__": data}, rec, "binary image"))
-        for e in rec.children:
-            steps.append((protocol.call(rec.wid, e.method, e.args), rec, e.method))
-        for action in rec.listens:
-            steps.append((protocol.listen(rec.wid, action), rec, f"listen {action!r}"))
+            timeline.append((rec.stamps.get("_binary_image", rec.born), 1, [(
+                {"type": "binary-call", "wid": rec.wid, "method": "set_binary_image",
+                 "args": [fmt], "__binary__": data}, rec, "binary image")]))
+    timeline.sort(key=lambda t: (t[0], t[1]))
+    for _, _, group in timeline:
+        steps += group
     for rec in order:
         steps += _calls(rec, models.replay_late(rec), "view state")
         for key in DEFERRED_KEYS:

@@ -6,6 +6,7 @@ Pure: no sockets, no asyncio. Python is the source of truth; a page is a cache t
 
 from __future__ import annotations
 
+from itertools import count
 from typing import Any, Iterator
 
 from . import protocol
@@ -18,24 +19,29 @@ __all__ = ["Record", "Entry", "Tree", "auto_listens", "apply_callback", "setter_
 # Keys replayed after every widget has its children (they select among them).
 DEFERRED_KEYS = ("sizes", "index", "scroll_position", "scroll_percent")
 
+# One clock for every write and attach of every record: a rebuild replays them in the
+# order they last happened (a child's resize before or after its attach matters).
+_clock = count(1)
+
 
 class Entry:
     """One step of a parent's child sequence: an attach call, or a call such as
     ``add_separator`` that builds part of the parent without a child widget."""
 
-    __slots__ = ("method", "args", "child")
+    __slots__ = ("method", "args", "child", "stamp")
 
     def __init__(self, method: str, args: list[Any], child: Record | None) -> None:
         self.method = method
         self.args = args
         self.child = child
+        self.stamp = next(_clock)
 
 
 class Record(Ref):
     """What Python knows of one widget: enough to build it again in any page."""
 
-    __slots__ = ("defn", "wid", "create_args", "seeded", "state", "children", "parent",
-                 "listens", "destroyed")
+    __slots__ = ("defn", "wid", "create_args", "seeded", "state", "stamps", "children",
+                 "parent", "listens", "destroyed", "born")
 
     def __init__(self, defn: WidgetDef, wid: int, create_args: list[Any],
                  seeded: dict[str, tuple[Any, ...]]) -> None:
@@ -44,6 +50,8 @@ class Record(Ref):
         self.create_args = create_args     # the exact ``args`` of the create message
         self.seeded = seeded               # key -> args, from constructor args/options
         self.state: dict[str, tuple[Any, ...]] = {}   # key -> setter args, latest last
+        self.stamps: dict[str, int] = {}              # key -> when it was last written
+        self.born = next(_clock)
         self.children: list[Entry] = []
         self.parent: Record | None = None
         self.listens: dict[str, None] = {}  # actions listened for (ordered set)
@@ -57,6 +65,7 @@ class Record(Ref):
         """Record a setter; the latest write moves to the end (replay order)."""
         self.state.pop(key, None)
         self.state[key] = args
+        self.stamps[key] = next(_clock)
 
     def read(self, key: str) -> Any:
         """The local answer of a getter: recorded, else constructor, else default."""
@@ -175,7 +184,7 @@ SYNC: dict[str, dict[str, list[tuple[str, Any]]]] = {
     "ComboBox": {"activated": [("index", _arg(0)), ("text", _arg(1))],
                  "modified": [("text", _arg(0))]},
     "AbstractScrollArea": {"scrolled": [("scroll_percent", _all)]},
-    "ScrollArea": {"scrolled": [("scroll_percent", _all)]},
+    "ScrollArea": _SCROLL_POS,          # its set_scroll_percent moves only the bars
     "HtmlView": _SCROLL_POS, "TextSource": _SCROLL_POS,
     "Splitter": {"sizing": [("sizes", _arg(0))]},
     "Expander": {"toggled": [("collapsed", _arg(0))]},
@@ -183,6 +192,7 @@ SYNC: dict[str, dict[str, list[tuple[str, Any]]]] = {
     "StackWidget": {"page-switch": [("index", _arg(1))]},
     "TopLevel": {"window-state": [("window_state", _arg(0))]},
     "ColorWidget": {"pick": [("color", _arg(0))]},
+    "ColorDialog": {"pick": [("color", _arg(0))], "activated": [("color", _arg(0))]},
 }
 _GEOMETRY = {"move": [("position", _all)], "resize": [("size", _box)]}
 
@@ -203,6 +213,8 @@ def auto_listens(defn: WidgetDef) -> tuple[str, ...]:
     acts += [a for a in SYNC.get(defn.name, {}) if a in defn.callbacks]
     if "page-close" in defn.callbacks:
         acts.append("page-close")
+    if defn.name in ("TreeView", "TableView"):
+        acts += [a for a in ("expanded", "collapsed", "sorted") if a in defn.callbacks]
     if defn.name == "TextSource":
         acts.append("changed")                 # text typed in the page (pulled)
     return tuple(dict.fromkeys(acts))
@@ -214,6 +226,8 @@ def apply_callback(rec: Record, action: str, args: list[Any]) -> list[tuple[str,
     if specs is None:
         if action not in _geometry_actions(rec.defn):
             return []
+        if action == "resize" and rec.read("window_state") not in (None, "normal"):
+            return []               # a shaded or minimized window's box is not its size
         specs = _GEOMETRY[action]
     changed = []
     for key, get in specs:

@@ -350,7 +350,10 @@ def _method(cls: str, spec: MethodSpec) -> Callable[..., Any]:
             for key in spec.clears:
                 self._rec.state.pop(key, None)
                 self._rec.seeded.pop(key, None)
-            models.track(self._session._tree, self._rec, spec.name, a)
+            tree = self._session._tree
+            if spec.name in models.SEQUENCE_ACTIONS:
+                tree.attach(self._rec, None, spec.name, a)   # a separator, a spacer
+            models.track(tree, self._rec, spec.name, a)
             self._post(spec.name, a)
         fn, doc = action, f"Run ``{spec.name}`` in every page (does not wait)."
     fn.__name__ = spec.name

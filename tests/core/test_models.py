@@ -118,3 +118,24 @@ def test_clear_all_colors_drops_colour_edits_but_keeps_data_edits():
     models.track(t, tv, "set_cell_color", [0, 0, "red", None, None])
     models.track(t, tv, "clear_all_colors", [])
     assert models.replay_edits(tv) == [("append_row", [["1"]]), ("clear_all_colors", [])]
+
+
+def test_selecting_a_radio_button_deselects_its_group_in_the_record():
+    t = Tree()
+    first = rec(t, "RadioButton", "first")
+    second = Record(widget_def("RadioButton"), t.allocate(), [], {"group": (W(first),)})
+    t.add(second)
+    alone = rec(t, "RadioButton", "alone")
+    second.write("state", (True,)), alone.write("state", (True,))
+    models.track_user(t, first, "activated", [True])
+    first.write("state", (True,))
+    assert (first.read("state"), second.read("state"), alone.read("state")) == \
+        (True, False, True)
+
+
+def test_separators_and_popups_are_recorded():
+    t = Tree()
+    dlg = rec(t, "Dialog")
+    models.track(t, dlg, "popup", [10, 20])
+    assert dlg.read("position") == (10, 20) and dlg.read("visible") is True
+    assert "add_separator" in models.SEQUENCE_ACTIONS

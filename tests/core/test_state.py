@@ -85,7 +85,7 @@ def test_dropped_widgets_and_their_children_leave_the_tree():
     assert list(t.walk()) == [] and t.records == {}
 
 
-def test_plan_creates_everything_first_then_state_children_listens_then_visibility():
+def test_plan_creates_first_then_replays_calls_in_the_order_they_happened_then_visibility():
     t = Tree()
     top, lab = rec(t, "TopLevel"), rec(t, "Label")
     top.write("title", ("T",))
@@ -95,8 +95,8 @@ def test_plan_creates_everything_first_then_state_children_listens_then_visibili
     assert plan_calls(t) == [
         (None, "reconstruct-start", None),
         (top.wid, "create", "TopLevel"), (lab.wid, "create", "Label"),
-        (top.wid, "set_title", ["T"]), (top.wid, "set_widget", [lab]),
         (None, "listen", None),
+        (top.wid, "set_title", ["T"]), (top.wid, "set_widget", [lab]),
         (top.wid, "show", []),
         (None, "reconstruct-end", None)]
 
@@ -155,3 +155,14 @@ def test_auto_listens_cover_user_editable_state():
     assert set(auto_listens(widget_def("TopLevel"))) == {"move", "resize", "window-state"}
     assert "page-close" in auto_listens(widget_def("TabWidget"))
     assert auto_listens(widget_def("Label")) == ()
+
+
+def test_a_childs_setter_before_its_attach_is_replayed_before_it():
+    t = Tree()
+    box, child = rec(t, "HBox"), rec(t, "Label")
+    child.write("size", (380, 60))                # resized first...
+    t.attach(box, child, "add_widget", [child])   # ...then attached
+    child.write("text", ("late",))
+    calls = [c[1] for c in plan_calls(t) if c[1] not in ("create", "reconstruct-start",
+                                                         "reconstruct-end")]
+    assert calls == ["resize", "add_widget", "set_text"]

@@ -1,0 +1,84 @@
+"""The blocking ``Session``: the core session's API, plus ``gui_do`` / ``gui_call``."""
+
+from __future__ import annotations
+
+import types
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from pgwidgets_core.catalog import catalog
+from pgwidgets_core.session import Session as CoreSession
+
+from .portal import Reply
+from .proxy import Proxy, mirror
+from .widget import Widget, widget_class
+
+if TYPE_CHECKING:
+    from .application import Application
+
+__all__ = ["Session"]
+
+
+class Session(Proxy):
+    """A UI owned by Python, shown in zero or more browser pages (blocking API).
+
+    Its handlers, ``gui_do`` and ``gui_call`` run on its callback thread: its own
+    (``per_session``), the one in ``app.run()`` (``serialized``) or a pool's.
+    """
+
+    __slots__ = ("_runner", "_namespace")
+
+    def __init__(self, app: Application, core: CoreSession) -> None:
+        # Loop thread only: made by to_sync.
+        self._app, self._core = app, core
+        self._runner = app._dispatch.for_session(core.id)
+        self._namespace: types.SimpleNamespace | None = None
+        core._sync = self
+
+    def __repr__(self) -> str:
+        return f"<sync Session {self._core.id!r}>"
+
+    @property
+    def app(self) -> Application:
+        """The Application this session belongs to."""
+        return self._app
+
+    def get_widgets(self) -> types.SimpleNamespace:
+        """A namespace of blocking widget constructors bound to this session:
+        ``W = session.get_widgets(); btn = W.Button("Click me")``."""
+        if self._namespace is None:
+            self._namespace = types.SimpleNamespace(
+                **{name: partial(widget_class(name), self) for name in catalog()})
+        return self._namespace
+
+    def walk_widget_tree(self) -> Iterator[Widget]:
+        """Yield every widget, parents before children (a snapshot)."""
+        yield from self._call("walk_widget_tree")
+
+    def on_error(self, handler: Callable[[Session, Exception], Any]) -> Callable:
+        """Register ``handler(session, error)`` for errors of calls nobody waited for;
+        it runs on the callback thread. Usable as a decorator."""
+        self._call("on_error", self._app._handler(handler, report=self._app._log_failure))
+        return handler
+
+    def _destroyed(self) -> None:
+        # Loop thread, called by the core session's destroy(): no more handlers.
+        self._app._dispatch.release(self._runner)
+
+    def gui_do(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Queue ``fn(*args, **kwargs)`` for the callback thread; return at once.
+        An exception goes to the error handlers."""
+        self._runner.put((fn, args, kwargs, None, partial(self._app._report, self, fn)))
+
+    def gui_call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run ``fn(*args, **kwargs)`` on the callback thread (inline if already
+        there) and return its result, within the call timeout."""
+        if self._runner.is_home():
+            return fn(*args, **kwargs)
+        self._app._portal.guard()
+        reply = Reply()
+        self._runner.put((fn, args, kwargs, reply, None))
+        return self._app._portal.wait(reply)
+
+
+mirror(Session, CoreSession)

@@ -1,0 +1,125 @@
+"""Blocking widget classes, generated from the core's catalog (one per pgwidgets-js
+class), each method forwarding to its async twin on the loop thread.
+
+A method the core runs write-behind (setters, actions, child calls) is checked here
+with the core's own ``bind_args``, queued, and returns at once; an error it raises
+later on the loop goes to the session's error handlers. Everything else (creation,
+getters, browser queries, factories) blocks for its value.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
+
+from pgwidgets_core.catalog import Kind, MethodSpec, bind_args
+from pgwidgets_core.widget import Widget as CoreWidget
+from pgwidgets_core.widget import widget_class as core_widget_class
+
+from .proxy import Proxy, forward, like, mirror, to_core
+
+if TYPE_CHECKING:
+    from .application import Application
+    from .session import Session
+
+__all__ = ["Widget", "widget_class", "sync_class"]
+
+# The kinds the core runs write-behind (CHILD calls that answer a widget excepted).
+_QUEUED = frozenset({Kind.SETTER, Kind.ACTION, Kind.CHILD})
+
+
+class Widget(Proxy):
+    """Base class of the blocking widget classes.
+
+    ``btn = W.Button("Click me")`` (``W = session.get_widgets()``), or
+    ``Button(session, "Click me")``: returns once the widget exists (no browser
+    round trip). Methods have the names and arguments of the asyncio API.
+    """
+
+    __slots__ = ("_session", "__weakref__")
+    _core_class: ClassVar[type[CoreWidget]]
+
+    def __init__(self, session: Session, *args: Any, **kwargs: Any) -> None:
+        from .session import Session
+        if not isinstance(session, Session):
+            raise TypeError(f"{type(self).__name__}() needs a pgwidgets_sync Session first, "
+                            f"not {type(session).__name__}")
+        self._app, self._session = session._app, session
+        self._core = self._app._portal.call(_create, self, session._core, to_core(args),
+                                            to_core(kwargs))
+
+    def __repr__(self) -> str:
+        return f"<sync {self._core!r}>"
+
+    @property
+    def session(self) -> Session:
+        """The Session this widget belongs to."""
+        return self._session
+
+    @property
+    def app(self) -> Application:
+        """The Application this widget belongs to."""
+        return self._app
+
+    def on(self, action: str, handler: Callable[..., Any], *extra_args: Any,
+           **extra_kwargs: Any) -> None:
+        """Call ``handler(*callback_args, *extra_args, **extra_kwargs)`` on ``action``,
+        on the session's callback thread."""
+        self._register("on", action, handler, extra_args, extra_kwargs)
+
+    def add_callback(self, action: str, handler: Callable[..., Any], *extra_args: Any,
+                     **extra_kwargs: Any) -> None:
+        """Call ``handler(widget, *callback_args, *extra_args, **extra_kwargs)`` on
+        ``action``, on the session's callback thread."""
+        self._register("add_callback", action, handler, extra_args, extra_kwargs)
+
+    def _register(self, how: str, action: str, handler: Any, extra: tuple, kw: dict) -> None:
+        self._call(how, action, self._app._handler(handler, self._session, extra, kw))
+
+    def destroy(self) -> None:
+        """Destroy this widget in every page and forget it (children included);
+        returns at once."""
+        self._app._portal.submit(self._session._core._report, self._core.destroy)
+
+    def has_callback(self, action: str) -> bool:
+        """True if this widget class has the callback ``action`` (class data)."""
+        return self._core.has_callback(action)
+
+
+mirror(Widget, CoreWidget)          # wid, add_cursor, is_container
+
+
+def _create(proxy: Widget, core_session: Any, args: tuple, kwargs: dict) -> CoreWidget:
+    core = type(proxy)._core_class(core_session, *args, **kwargs)
+    core._sync = proxy
+    return core
+
+
+def _method(core_class: type[CoreWidget], spec: MethodSpec) -> Callable[..., Any]:
+    if spec.kind not in _QUEUED or spec.returns_widget:
+        return forward(core_class, spec.name)
+    name, params, owner = spec.name, spec.params, f"{core_class.__name__}.{spec.name}"
+
+    def queued(self: Widget, *args: Any, **kwargs: Any) -> None:
+        bound = bind_args(owner, params, to_core(args), to_core(kwargs))
+        self._app._portal.submit(self._session._core._report, getattr(self._core, name),
+                                 *bound)
+    return like(queued, getattr(core_class, name))
+
+
+@cache
+def sync_class(core_class: type[CoreWidget]) -> type[Widget]:
+    """The blocking class for a core widget class."""
+    ns: dict[str, Any] = {"__slots__": (), "_core_class": core_class, "__module__": __name__,
+                          "__doc__": core_class.__doc__}
+    for spec in core_class._defn.methods.values():
+        ns[spec.name] = _method(core_class, spec)
+    cls = type(core_class.__name__, (Widget,), ns)
+    if "__signature__" in vars(core_class):
+        cls.__signature__ = core_class.__signature__  # type: ignore[attr-defined]
+    return cls
+
+
+def widget_class(name: str) -> type[Widget]:
+    """The blocking class for pgwidgets-js class ``name`` (``KeyError`` if unknown)."""
+    return sync_class(core_widget_class(name))
