@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from . import textsource
 from .state import Record, Tree
 
 __all__ = ["track", "track_user", "replay_items", "replay_edits", "replay_late", "PULLS",
@@ -24,7 +25,9 @@ SEQUENCE_ACTIONS = frozenset({"add_separator", "add_spacer"})
 #: (class, action) -> (query, key): after this callback Python asks the page that sent
 #: it for the new value (the callback itself does not carry it), records it under key
 #: and sets it in the other pages. E.g. text typed into a TextSource.
-PULLS = {("TextSource", "changed"): ("get_text", "text")}
+PULLS = {("TextSource", "changed"): ("get_text", "text"),
+         # a ScrollArea moved by its scroll bars reports a stale position: ask it
+         ("ScrollArea", "scrolled"): ("get_scroll_position", "scroll_position")}
 
 Calls = list[tuple[str, list[Any]]]
 
@@ -273,11 +276,32 @@ _TRACKERS: dict[tuple[str, str], Callable[[Tree, Record, list[Any]], None]] = {
     ("TreeView", "sort_by_column"): _view_sort, ("TableView", "sort_by_column"): _view_sort,
 }
 
+_TEXT_CALLS = frozenset({"set_text", "clear", "create_tag", "remove_tag_def", "apply_tag",
+                         "remove_tag", "insert_text", "delete_range"})
+
+
 def track(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
     """Fold ``rec.method(*args)``, made by the program, into the record."""
     fn = _TRACKERS.get((rec.defn.name, method))
     if fn is not None:
         fn(tree, rec, args)
+    elif rec.defn.name == "TextSource" and method in _TEXT_CALLS:
+        textsource.on_call(tree, rec, method, args)
+    elif rec.defn.name == "TextBufferRef" and method == "set_offset" and args \
+            and len(rec.create_args) > 1:
+        rec.create_args[1] = args[0]          # rebuilt refs are created where they are
+
+
+def on_pulled(tree: Tree, rec: Record, key: str, value: tuple[Any, ...]) -> None:
+    """A value asked from the page after a user change (see PULLS) is about to be
+    recorded under ``key``."""
+    if rec.defn.name == "TextSource" and key == "text" and value and isinstance(value[0], str):
+        textsource.on_text(tree, rec, value[0])
+
+
+def replays_key(rec: Record, key: str) -> bool:
+    """False for setter state a model rebuilds itself (a TextSource's text)."""
+    return not (key == "text" and "_textmodel" in rec.state)
 
 
 def track_user(tree: Tree, rec: Record, action: str, args: list[Any]) -> Calls:
@@ -310,7 +334,7 @@ def track_user(tree: Tree, rec: Record, action: str, args: list[Any]) -> Calls:
 def replay_items(rec: Record) -> Calls:
     """Item lists, sent before the widget's other state (an index selects among them)."""
     items = rec.state.get("_items")
-    return [("append_text", [t]) for t in items[0]] if items else []
+    return ([("append_text", [t]) for t in items[0]] if items else []) + textsource.replay(rec)
 
 
 def replay_edits(rec: Record) -> Calls:

@@ -56,14 +56,17 @@ def replay_plan(tree: Tree) -> list[Step]:
         model_at = max((rec.stamps.get(k, 0) for k in models.MODEL_KEYS), default=0)
         timeline.append((model_at or rec.born, 2, edits))
         for key, args in rec.state.items():
-            if key in DEFERRED_KEYS or key == "visible" or key.startswith("_"):
+            if key in DEFERRED_KEYS or key == "visible" or key.startswith("_") \
+                    or not models.replays_key(rec, key):
                 continue
             method, margs = setter_call(key, args)
             timeline.append((rec.stamps.get(key, rec.born), 1, [
                 (protocol.call(rec.wid, method, margs), rec, f"{method} (state {key!r})")]))
-        for e in rec.children:
-            timeline.append((e.stamp, 1, [(protocol.call(rec.wid, e.method, e.args), rec,
-                                           e.method)]))
+        # Siblings keep their list order (an insert_widget is replayed as an add at
+        # its place); as a group they keep the moments their attaches happened.
+        for e, stamp in zip(rec.children, sorted(e.stamp for e in rec.children)):
+            timeline.append((stamp, 1, [(protocol.call(rec.wid, e.method, e.args), rec,
+                                         e.method)]))
         timeline.append((rec.born, 3, [(protocol.listen(rec.wid, action), rec,
                                         f"listen {action!r}") for action in rec.listens]))
         image = rec.state.get("_binary_image")
@@ -75,6 +78,13 @@ def replay_plan(tree: Tree) -> list[Step]:
     timeline.sort(key=lambda t: (t[0], t[1]))
     for _, _, group in timeline:
         steps += group
+    # Visibility first: positions among children (scroll, splitter sizes) are
+    # proportions of a laid-out page.
+    for rec in order:
+        vis = rec.state.get("visible")
+        if vis is not None:
+            method, margs = setter_call("visible", vis)
+            steps.append((protocol.call(rec.wid, method, margs), rec, method))
     for rec in order:
         steps += _calls(rec, models.replay_late(rec), "view state")
         for key in DEFERRED_KEYS:
@@ -83,10 +93,6 @@ def replay_plan(tree: Tree) -> list[Step]:
                 method, margs = setter_call(key, args)
                 steps.append((protocol.call(rec.wid, method, margs), rec,
                               f"{method} (state {key!r})"))
-        vis = rec.state.get("visible")
-        if vis is not None:
-            method, margs = setter_call("visible", vis)
-            steps.append((protocol.call(rec.wid, method, margs), rec, method))
     steps.append((protocol.reconstruct_end(), None, "reconstruct-end"))
     return steps
 

@@ -399,9 +399,12 @@ class Session:
                                      wait=True, to=[c])
                     reply = await self._wait(fut, (rec, query, [])) if fut else None
                     if reply is not None and not rec.destroyed:
-                        rec.write(key, (reply.value,))
+                        value = reply.value
+                        value = tuple(value) if isinstance(value, list) else (value,)
+                        models.on_pulled(self._tree, rec, key, value)
+                        rec.write(key, value)
                         others = [o for o in self._conns if o is not c]
-                        method, margs = setter_call(key, (reply.value,))
+                        method, margs = setter_call(key, value)
                         if others:
                             self._send(protocol.call(rec.wid, method, margs, silent=True),
                                        (rec, method, margs), to=others)
@@ -427,6 +430,7 @@ class Session:
 
             def done(reply: Reply, conn: Connection = conn, end=end) -> None:
                 conn.rebuilding = False
+                self._rescroll(conn)
                 if not end.done():
                     end.set_result(None)
             for i, (msg, rec, what) in enumerate(steps):
@@ -439,6 +443,18 @@ class Session:
                            on_reply=done if is_end else self._replay_reply(rec, msg, conn))
             last = end
         return last
+
+    def _rescroll(self, conn: Connection) -> None:
+        """Scroll positions again, once the rebuilt page has laid itself out: they are
+        proportions of content sizes that settle only after the rebuild (scroll bars
+        appear and vanish asynchronously)."""
+        for rec in self._tree.records.values():
+            for key in ("scroll_position", "scroll_percent"):
+                args = rec.state.get(key)
+                if args is not None:
+                    method, margs = setter_call(key, args)
+                    self._send(protocol.call(rec.wid, method, margs, silent=True),
+                               (rec, method, margs), to=[conn])
 
     def _replay_reply(self, rec: Record | None, msg: dict, conn: Connection
                       ) -> Callable[[Reply], None] | None:

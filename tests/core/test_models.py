@@ -12,6 +12,10 @@ class W:
     def __init__(self, rec):
         self._rec = rec
 
+    @property
+    def wid(self):
+        return self._rec.wid
+
 
 def rec(tree, cls, *args):
     r = Record(widget_def(cls), tree.allocate(), list(args), {})
@@ -139,3 +143,23 @@ def test_separators_and_popups_are_recorded():
     models.track(t, dlg, "popup", [10, 20])
     assert dlg.read("position") == (10, 20) and dlg.read("visible") is True
     assert "add_separator" in models.SEQUENCE_ACTIONS
+
+
+def test_text_source_edits_move_tags_and_refs_like_the_page_and_rebuild_in_one_go():
+    t = Tree()
+    ts = rec(t, "TextSource", "alpha beta gamma")
+    ts.seeded["text"] = ("alpha beta gamma",)
+    a = Record(widget_def("TextBufferRef"), t.allocate(), [W(ts), 6], {"offset": (6,)})
+    b = Record(widget_def("TextBufferRef"), t.allocate(), [W(ts), 10], {"offset": (10,)})
+    t.add(a), t.add(b)
+    models.track(t, ts, "create_tag", ["hot", {"bold": True}])
+    models.track(t, ts, "apply_tag", ["hot", W(a), W(b)])
+    models.on_pulled(t, ts, "text", ("ALPHA! beta gamma",))     # user typed at the start
+    m = ts.state["_textmodel"][0]
+    assert m.text == "ALPHA! beta gamma" and m.tags == [["hot", 7, 11]]
+    assert (a.read("offset"), b.read("offset")) == (7, 11)
+    assert ts.create_args[0] == "ALPHA! beta gamma" and a.create_args[1] == 7
+    ts.write("text", ("ALPHA! beta gamma",))
+    assert calls_for(t, ts) == [("create_tag", ["hot", {"bold": True}]),
+                                ("_restoreTagIntervals", [[{"name": "hot", "start": 7,
+                                                            "end": 11}]])]
