@@ -14,7 +14,7 @@ from .connection import NO_PAGE, Connection, Pending, Solo
 from .errors import BrowserError, SessionClosedError
 from .protocol import CallbackEvent, Reply, UploadChunk
 from .replay import replay_plan
-from .state import Record, Tree, apply_callback, setter_call
+from .state import Record, Tree, apply_callback, learn_internal, setter_call
 
 if TYPE_CHECKING:
     from .application import Application
@@ -423,6 +423,9 @@ class Session:
     def _replay_to(self, conns: list[Connection]) -> asyncio.Future | None:
         """Queue the whole UI for ``conns`` (pipelined: nothing waits in between)."""
         steps = replay_plan(self._tree)
+        # The rebuilt page numbers its own widgets from next_wid on: skip past them.
+        self._tree.next_wid += sum(self._tree.page_ids(m["class"]) for m, _, _ in steps
+                                   if m.get("type") == "create")
         last = None
         for conn in conns:
             conn.rebuilding = True
@@ -459,16 +462,21 @@ class Session:
     def _replay_reply(self, rec: Record | None, msg: dict, conn: Connection
                       ) -> Callable[[Reply], None] | None:
         if msg.get("type") == "create":
-            return self._bump_next_wid
+            return self._created
         if rec is not None and msg.get("method") == "add_widget" and rec.defn.name == "MDIWidget":
             from .widget import link_wrapper
             child = msg["args"][0] if msg["args"] else None
             return lambda reply: link_wrapper(self, conn, child, reply)
         return None
 
-    def _bump_next_wid(self, reply: Reply) -> None:
-        if reply.ok and reply.next_wid is not None:
-            self._tree.bump(reply.next_wid - 1)
+    def _created(self, reply: Reply) -> None:
+        """A create reply: keep Python's wid counter at or above the page's."""
+        if reply.ok and reply.next_wid is not None and reply.wid is not None:
+            rec = self._tree.records.get(reply.wid)
+            if rec is not None:
+                learn_internal(rec.defn.name, reply.wid, reply.next_wid)
+            if reply.next_wid - 1 < self._tree.next_wid + _PAGE_WID_SPAN:
+                self._tree.bump(reply.next_wid - 1)
 
     async def reconstruct(self) -> None:
         """Rebuild the whole UI in every connected page, then wait until they are done."""

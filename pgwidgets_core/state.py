@@ -77,6 +77,20 @@ class Record(Ref):
         return args[0] if len(args) == 1 else tuple(args)
 
 
+# Widget ids the page's constructor of a class uses for widgets of its own (a
+# ScrollArea's scroll bars...), learned from create replies. The page numbers them from
+# its counter right after the widget's own (wasted) auto id; allocating past them keeps
+# Python's ids from landing on them.
+_INTERNAL: dict[str, int] = {}
+
+
+def learn_internal(cls: str, wid: int, next_wid: int) -> None:
+    """A create of ``cls`` at ``wid`` left the page's counter at ``next_wid``."""
+    used = next_wid - wid - 2
+    if 0 < used < 64 and used > _INTERNAL.get(cls, 0):
+        _INTERNAL[cls] = used
+
+
 class Tree:
     """Every record of one session: the registry by wid and the ordered roots."""
 
@@ -85,10 +99,16 @@ class Tree:
         self.roots: dict[int, Record] = {}
         self.next_wid = 1
 
-    def allocate(self) -> int:
+    def allocate(self, cls: str | None = None) -> int:
+        """A new wid. For a create of ``cls``, the ids the page will use for it (its own
+        auto id and its internal widgets) are skipped too, so the two counters agree."""
         wid = self.next_wid
-        self.next_wid += 1
+        self.next_wid += 1 if cls is None else 2 + _INTERNAL.get(cls, 0)
         return wid
+
+    def page_ids(self, cls: str) -> int:
+        """How many ids a page's counter advances when it creates ``cls``."""
+        return 1 + _INTERNAL.get(cls, 0)
 
     def bump(self, wid: int) -> None:
         """Never hand out ``wid`` or anything below it again (page-made widgets)."""

@@ -106,14 +106,14 @@ class Widget(Ref):
     def _setup(self, session: Session, create_args: list[Any],
                seeded: dict[str, tuple[Any, ...]]) -> None:
         defn = self._defn
-        rec = Record(defn, session._tree.allocate(), create_args, seeded)
+        rec = Record(defn, session._tree.allocate(defn.name), create_args, seeded)
         self._session = session
         self._rec = rec
         self._handlers: dict[str, list[tuple]] | None = None
         self._sync: Any = None
         session._register(self, rec)
         session._send(protocol.create(rec.wid, defn.name, create_args), (rec, "create"),
-                      on_reply=session._bump_next_wid)
+                      on_reply=session._created)
         for action in auto_listens(defn):
             self._listen(action)
 

@@ -617,6 +617,7 @@ class FakeBrowser:
             if widget.wid != wid:
                 del self.widgets[widget.wid]
             if displaced is not None and displaced is not widget:
+                self.log.append(f"[_handleCreate] wid={wid} ({cls}) displaced {displaced.cls}")
                 new_wid = self.next_id
                 self.next_id += 1
                 displaced.wid = new_wid

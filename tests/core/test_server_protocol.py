@@ -594,3 +594,24 @@ async def test_hostile_frames_leave_the_connection_and_the_wid_counter_alone(app
     assert await box.num_children() == 2
     assert session.is_connected and session._tree.next_wid == before
     assert len(session._widgets) == 3
+
+
+async def test_python_wids_skip_the_ids_the_page_gives_its_own_internal_widgets(app, page_for):
+    fb = page_for(subwidgets={"TreeView": ["ScrollBar", "ScrollBar"]})
+    session = await connected(app, fb)
+    W = session.get_widgets()
+    await W.TreeView()                       # teaches Python what a TreeView uses
+    await session.flush()
+    made = [await W.TreeView() for _ in range(3)] + [await W.Label(str(i)) for i in range(3)]
+    await session.flush()
+    assert not [line for line in fb.log if "displaced" in line]
+    assert all(fb.widgets[w.wid].cls == type(w).__name__ for w in made)
+    rejoin = page_for(session_id=session.id, token=session.token,
+                      subwidgets={"TreeView": ["ScrollBar", "ScrollBar"]})
+    await fb.close()
+    await connected(app, rejoin)
+    await rejoin.wait_received("reconstruct-end")
+    late = await W.Label("after the rebuild")
+    await session.flush()
+    assert not [line for line in rejoin.log if "displaced" in line]
+    assert rejoin.widgets[late.wid].cls == "Label"
