@@ -133,7 +133,6 @@ class Application:
         self._ws_server: Any = None
         self._http: StaticServer | None = None
         self._page: bytes | None = None
-        self._preload = b""
         self._started = False
         self._closed = False
         self._done: asyncio.Event | None = None
@@ -259,7 +258,6 @@ class Application:
             max_size=self.max_frame_size)
         self.ws_port = self._ws_server.sockets[0].getsockname()[1]
         if self.http_server:
-            self._preload = _preload_links(self.static_path)
             self._page = self._connector_page(None)
             self._http = StaticServer(self.static_path, index_html=self._index,
                                       favicon=self._favicon, logger=self._log,
@@ -328,7 +326,7 @@ class Application:
         return self._page
 
     def _connector_page(self, host_header: str | None) -> bytes:
-        return _inject(self.remote_html.read_bytes(), self._ws_url(host_header), self._preload)
+        return _inject(self.remote_html.read_bytes(), self._ws_url(host_header))
 
     def _check_origin(self, ws: ServerConnection, request: Any) -> Any:
         origin = request.headers.get("Origin")
@@ -486,19 +484,8 @@ def _callable(handler: Any, what: str) -> Any:
     return handler
 
 
-def _preload_links(static: Path) -> bytes:
-    """``<link>`` hints for every module and stylesheet the page will load, so the
-    browser fetches them in parallel instead of discovering them import by import."""
-    links = ['<link rel="modulepreload" href="/Widgets.js">']
-    links += [f'<link rel="modulepreload" href="/modules/{p.name}">'
-              for p in sorted((static / "modules").glob("*.js"))]
-    links += [f'<link rel="preload" as="style" href="/css/{p.name}">'
-              for p in sorted((static / "css").glob("*.css"))]
-    return ("\n".join(links) + "\n").encode()
-
-
-def _inject(page: bytes, ws_url: str, extra: bytes = b"") -> bytes:
-    script = f'<script>window.PGWIDGETS_WS_URL = "{ws_url}";</script>\n'.encode() + extra
+def _inject(page: bytes, ws_url: str) -> bytes:
+    script = f'<script>window.PGWIDGETS_WS_URL = "{ws_url}";</script>\n'.encode()
     i = page.find(b"<head>")
     if i < 0:
         return script + page
