@@ -1,10 +1,10 @@
 # pgwidgets-sync developer tasks (GNU make).
 #
 #   make demo    run the demo (prints the URL to open)
-#   make test    create .venv, install, install Chromium if missing, run pytest
+#   make test    create .venv, install, install Chromium and Xvfb if missing, run pytest
 #   make bench   run the benchmarks (python -m bench) if they exist
 #   make venv    only create/refresh .venv (pip install -e '.[test]')
-#   make chromium  only install Debian's chromium if /usr/bin/chromium is missing
+#   make chromium  only install Debian's chromium and xvfb if either is missing
 #   make print-python  show which Python >= 3.12 would be used
 #   make clean   remove .venv, build artefacts and caches
 #
@@ -100,14 +100,15 @@ $(STAMP): pyproject.toml $(VCFG)
 	@echo '$(PACKAGES)' > $@
 
 chromium:
-	@if [ -x "$(CHROMIUM)" ]; then \
-	  echo "chromium: $(CHROMIUM) present"; \
+	@if [ -x "$(CHROMIUM)" ] && command -v Xvfb >/dev/null; then \
+	  echo "chromium: $(CHROMIUM) present; xvfb: $$(command -v Xvfb) present"; \
 	else \
-	  echo "chromium: $(CHROMIUM) missing, installing Debian's chromium with apt-get"; \
+	  echo "chromium or xvfb missing, installing Debian's chromium and xvfb with apt-get"; \
 	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update && \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium xvfb && \
 	  [ -x "$(CHROMIUM)" ] || { echo "error: $(CHROMIUM) still missing after apt-get install chromium" >&2; exit 1; }; \
+	  command -v Xvfb >/dev/null || { echo "error: Xvfb still missing after apt-get install xvfb" >&2; exit 1; }; \
 	fi
 
 test: venv chromium
