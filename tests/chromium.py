@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -31,3 +33,18 @@ def require_chromium() -> None:
         )
 
 
+
+
+@contextmanager
+def sync_chromium() -> Iterator[object]:
+    """A headless Chromium driven by the sync Playwright API (for blocking-API tests:
+    Playwright's loop runs in the test thread, the facade's on a thread of its own)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

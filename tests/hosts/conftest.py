@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from chromium import sync_chromium
 from pgwidgets_sync import Application
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,15 +25,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """A headless Chromium (playwright.sync_api.Browser) for this module."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with sync_chromium() as b:
+        yield b
 
 
 @pytest.fixture

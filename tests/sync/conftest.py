@@ -11,22 +11,15 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from chromium import sync_chromium
 from pgwidgets_sync import Application
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """A headless Chromium (playwright.sync_api.Browser) for this module."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with sync_chromium() as b:
+        yield b
 
 
 @pytest.fixture
