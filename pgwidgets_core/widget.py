@@ -62,21 +62,35 @@ class Widget(Ref):
     _defn: ClassVar[WidgetDef]
 
     def __init__(self, session: Session, *args: Any, **kwargs: Any) -> None:
-        defn = self._defn
         session._check_open()
+        create_args, seeded, setters = self._check_args(args, kwargs)
+        self._setup(session, create_args, seeded)
+        for spec, margs in setters:
+            self._set(spec, margs)
+
+    @classmethod
+    def _check_args(cls, args: tuple[Any, ...], kwargs: dict[str, Any]
+                   ) -> tuple[list[Any], dict[str, tuple[Any, ...]], list[tuple[MethodSpec, list]]]:
+        """Validate constructor arguments (pure; ``TypeError`` naming the problem).
+
+        Returns the ``create`` arguments, the state they seed, and the setters that
+        extra keywords stand for.
+        """
+        defn = cls._defn
         params = defn.args + defn.options
         if len(args) > len(params):
             raise TypeError(f"{defn.name}() takes at most {len(params)} arguments "
                             f"({', '.join(params) or 'none'}), {len(args)} given")
         values = dict(zip(params, args))
-        extra: dict[str, Any] = {}
+        setters: list[tuple[MethodSpec, list]] = []
         for k, v in kwargs.items():
             if k in params:
                 if k in values:
                     raise TypeError(f"{defn.name}() got multiple values for {k!r}")
                 values[k] = v
             elif f"set_{k}" in defn.methods and defn.methods[f"set_{k}"].kind is Kind.SETTER:
-                extra[k] = v
+                spec = defn.methods[f"set_{k}"]
+                setters.append((spec, bind_args(f"{defn.name}.set_{k}", spec.params, (v,), {})))
             else:
                 raise TypeError(f"{defn.name}() got an unexpected keyword argument {k!r}: "
                                 f"not a parameter ({', '.join(params) or 'none'}) and "
@@ -90,11 +104,7 @@ class Widget(Ref):
         else:
             while create_args and create_args[-1] is None:
                 create_args.pop()
-        seeded = {k: (v,) for k, v in values.items() if v is not None}
-        self._setup(session, create_args, seeded)
-        for k, v in extra.items():
-            spec = defn.methods[f"set_{k}"]
-            self._set(spec, bind_args(f"{defn.name}.set_{k}", spec.params, (v,), {}))
+        return create_args, {k: (v,) for k, v in values.items() if v is not None}, setters
 
     @classmethod
     def _from_options(cls, session: Session, options: dict[str, Any]) -> Widget:

@@ -16,7 +16,32 @@ from pgwidgets_core.application import Application as CoreApplication
 from pgwidgets_core.session import Session as CoreSession
 from pgwidgets_core.widget import Widget as CoreWidget
 
-__all__ = ["Proxy", "forward", "like", "mirror", "to_core", "to_sync"]
+__all__ = ["Proxy", "Later", "forward", "like", "mirror", "to_core", "to_sync", "resolve"]
+
+
+class Later:
+    """The core twin of a widget whose creation is still queued. Calls queued after the
+    creation run after it, so on the loop ``resolve`` finds the real object."""
+
+    __slots__ = ("core",)
+
+    def __init__(self) -> None:
+        self.core: Any = None
+
+
+def resolve(value: Any) -> Any:
+    """``value`` with every :class:`Later` replaced by its core object. Loop thread."""
+    t = type(value)
+    if t is Later:
+        if value.core is None:
+            raise RuntimeError("this widget was never created: its creation failed "
+                               "(reported to the session's error handlers)")
+        return value.core
+    if t is tuple or t is list:
+        return t(map(resolve, value))
+    if t is dict:
+        return {k: resolve(v) for k, v in value.items()}
+    return value
 
 
 class Proxy:
@@ -72,9 +97,9 @@ def mirror(cls: type[Proxy], core_class: type) -> None:
 
 def _invoke(app: Any, target: Any, name: str, args: tuple | None, kwargs: dict | None) -> Any:
     # Loop thread. A coroutine's result is made sync by _settle (no task otherwise).
-    value = getattr(target, name)
+    value = getattr(resolve(target), name)
     if args is not None:
-        value = value(*args, **kwargs)       # type: ignore[arg-type]
+        value = value(*resolve(args), **resolve(kwargs))       # type: ignore[arg-type]
         if inspect.iscoroutine(value):
             return _settle(app, value)
     return to_sync(app, value)

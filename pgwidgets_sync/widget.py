@@ -16,7 +16,7 @@ from pgwidgets_core.catalog import Kind, MethodSpec, bind_args
 from pgwidgets_core.widget import Widget as CoreWidget
 from pgwidgets_core.widget import widget_class as core_widget_class
 
-from .proxy import Proxy, forward, like, mirror, to_core
+from .proxy import Later, Proxy, forward, like, mirror, resolve, to_core
 
 if TYPE_CHECKING:
     from .application import Application
@@ -32,8 +32,9 @@ class Widget(Proxy):
     """Base class of the blocking widget classes.
 
     ``btn = W.Button("Click me")`` (``W = session.get_widgets()``), or
-    ``Button(session, "Click me")``: returns once the widget exists (no browser
-    round trip). Methods have the names and arguments of the asyncio API.
+    ``Button(session, "Click me")``: the arguments are checked here, the creation is
+    queued in order with every other call, and the widget is returned at once.
+    Methods have the names and arguments of the asyncio API.
     """
 
     __slots__ = ("_session", "__weakref__")
@@ -44,9 +45,12 @@ class Widget(Proxy):
         if not isinstance(session, Session):
             raise TypeError(f"{type(self).__name__}() needs a pgwidgets_sync Session first, "
                             f"not {type(session).__name__}")
+        type(self)._core_class._check_args(args, kwargs)      # TypeError here, at once
         self._app, self._session = session._app, session
-        self._core = self._app._portal.call(_create, self, session._core, to_core(args),
-                                            to_core(kwargs))
+        later = Later()
+        self._core = later
+        self._app._portal.submit(session._core._report, _create, self, later, session._core,
+                                 to_core(args), to_core(kwargs))
 
     def __repr__(self) -> str:
         return f"<sync {self._core!r}>"
@@ -79,20 +83,26 @@ class Widget(Proxy):
     def destroy(self) -> None:
         """Destroy this widget in every page and forget it (children included);
         returns at once."""
-        self._app._portal.submit(self._session._core._report, self._core.destroy)
+        self._app._portal.submit(self._session._core._report, _call_core, self, "destroy", [])
 
     def has_callback(self, action: str) -> bool:
         """True if this widget class has the callback ``action`` (class data)."""
-        return self._core.has_callback(action)
+        return action in type(self)._core_class._defn.callbacks
 
 
 mirror(Widget, CoreWidget)          # wid, add_cursor, is_container
 
 
-def _create(proxy: Widget, core_session: Any, args: tuple, kwargs: dict) -> CoreWidget:
-    core = type(proxy)._core_class(core_session, *args, **kwargs)
+def _create(proxy: Widget, later: Later, core_session: Any, args: tuple,
+            kwargs: dict) -> None:
+    core = type(proxy)._core_class(core_session, *resolve(args), **resolve(kwargs))
     core._sync = proxy
-    return core
+    later.core = proxy._core = core
+
+
+def _call_core(proxy: Widget, name: str, args: list[Any]) -> Any:
+    # Loop thread: the proxy's core object exists by now (its creation ran first).
+    return getattr(resolve(proxy._core), name)(*resolve(args))
 
 
 def _method(core_class: type[CoreWidget], spec: MethodSpec) -> Callable[..., Any]:
@@ -102,8 +112,7 @@ def _method(core_class: type[CoreWidget], spec: MethodSpec) -> Callable[..., Any
 
     def queued(self: Widget, *args: Any, **kwargs: Any) -> None:
         bound = bind_args(owner, params, to_core(args), to_core(kwargs))
-        self._app._portal.submit(self._session._core._report, getattr(self._core, name),
-                                 *bound)
+        self._app._portal.submit(self._session._core._report, _call_core, self, name, bound)
     return like(queued, getattr(core_class, name))
 
 
