@@ -139,12 +139,3 @@ class Connection:
         self._out.clear()
         if self._writer is not None:
             self._writer.cancel()
-
-    async def drain(self, timeout: float) -> None:
-        """Wait until everything queued so far was written (bounded)."""
-        if self._writer is None:
-            return
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while self._out and not self.closed and loop.time() < deadline:
-            await asyncio.sleep(0.005)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from .errors import ProtocolError
 
-__all__ = ["Ref", "MAX_SAFE_INT", "is_wid", "encode", "to_wire", "from_wire", "parse_frame", "Reply", "CallbackEvent",
+__all__ = ["Ref", "MAX_SAFE_INT", "is_wid", "encode", "from_wire", "parse_frame", "Reply", "CallbackEvent",
            "ViewportEvent", "UploadChunk", "Inbound"]
 
 
@@ -63,11 +63,6 @@ def encode(msg: Any) -> str:
         return _encoder.encode(msg)
     except ValueError:                              # NaN / Infinity somewhere
         return _encoder.encode(_finite(msg))
-
-
-def to_wire(value: Any) -> Any:
-    """``value`` with every :class:`Ref` replaced by ``{"__wid__": wid}`` (for tests/logs)."""
-    return json.loads(encode(value))
 
 
 #: Largest integer a page can represent exactly (JavaScript's Number.MAX_SAFE_INTEGER).

@@ -13,10 +13,9 @@ import os
 from functools import cache
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
-from . import protocol
+from . import models, protocol
 from .catalog import Kind, MethodSpec, WidgetDef, bind_args, widget_def
 from .protocol import Ref, Reply
-from . import models
 from .state import Record, auto_listens
 
 if TYPE_CHECKING:

@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
+from pgwidgets_core import Application
+
 from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 
@@ -48,3 +50,14 @@ async def page(context) -> AsyncIterator[object]:
     pg.console_lines = context.console_lines
     pg.on("pageerror", lambda err: context.console_lines.append(f"[pageerror] {err}"))
     yield pg
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def app():
+    """One application for a whole module (tests that need their own make one)."""
+    a = Application(ws_port=0, http_port=0, max_sessions=None)
+    await a.start()
+    try:
+        yield a
+    finally:
+        await a.close()

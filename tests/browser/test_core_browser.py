@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import pytest
 from playwright.async_api import expect
 
+from domsnap import until
 from pgwidgets_core import Application
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(60)]
@@ -39,15 +40,6 @@ async def hello(session, clicked=None):
     await top.resize(300, 140)
     await top.show()
     return top, label, btn
-
-
-async def until(predicate, timeout=5.0):
-    """Wait (polling the loop) until ``predicate()`` is true."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.01)
 
 
 async def only_session(app):

@@ -15,19 +15,10 @@ import pytest_asyncio
 
 from domsnap import (assert_same, compare, goto_and_wait, on_screen, page_classes,
                      page_state, reload_and_wait, stable_snapshot, until)
-from pgwidgets_core import Application
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(60)]
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def app():
-    a = Application(ws_port=0, http_port=0, max_sessions=None)
-    await a.start()
-    try:
-        yield a
-    finally:
-        await a.close()
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -20,11 +20,9 @@ from contextlib import asynccontextmanager
 from typing import Any, Awaitable, Callable
 
 import pytest
-import pytest_asyncio
 
 from domsnap import (assert_differs, assert_same, compare, on_screen, open_session,
                      page_state, reload_and_wait, snapshot, stable_snapshot, until)
-from pgwidgets_core import Application
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(30)]
 
@@ -45,14 +43,6 @@ SVG_BLUE = ("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' wid
 
 # ---- the application shared by this module ---------------------------------------------
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def app():
-    a = Application(ws_port=0, http_port=0, max_sessions=None)
-    await a.start()
-    try:
-        yield a
-    finally:
-        await a.close()
 
 
 # ---- scenes ---------------------------------------------------------------------------
