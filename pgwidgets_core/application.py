@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import os
 import signal
 import threading
 from collections import deque
@@ -17,7 +18,8 @@ import pgwidgets_js
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from . import protocol
+from . import bundle, protocol
+from .bundle import Bundle
 from .connection import Connection
 from .dispatch import Dispatcher
 from .errors import ApplicationClosedError, ProtocolError
@@ -133,6 +135,7 @@ class Application:
         self._ws_server: Any = None
         self._http: StaticServer | None = None
         self._page: bytes | None = None
+        self._bundle: Bundle | None = None
         self._started = False
         self._closed = False
         self._done: asyncio.Event | None = None
@@ -258,10 +261,16 @@ class Application:
             max_size=self.max_frame_size)
         self.ws_port = self._ws_server.sockets[0].getsockname()[1]
         if self.http_server:
-            self._page = self._connector_page(None)
             self._http = StaticServer(self.static_path, index_html=self._index,
                                       favicon=self._favicon, logger=self._log,
                                       max_age=_ASSET_MAX_AGE)
+            self._bundle = await asyncio.to_thread(self._build_bundle)
+            if self._bundle is not None:
+                self._http.add_immutable(self._bundle.script_path, self._bundle.script,
+                                         "text/javascript; charset=utf-8")
+                self._http.add_immutable(self._bundle.style_path, self._bundle.style,
+                                         "text/css; charset=utf-8")
+            self._page = self._connector_page(None)
             try:
                 await self._http.start(self.host, self.http_port)
             except BaseException:
@@ -326,7 +335,25 @@ class Application:
         return self._page
 
     def _connector_page(self, host_header: str | None) -> bytes:
-        return _inject(self.remote_html.read_bytes(), self._ws_url(host_header))
+        page = self.remote_html.read_bytes()
+        if self._bundle is not None:
+            page = self._bundle.rewrite(page)
+        return _inject(page, self._ws_url(host_header))
+
+    def _build_bundle(self) -> Bundle | None:
+        """One script and one stylesheet for the ~94 asset files (see bundle.py);
+        None when switched off (``PGWIDGETS_BUNDLE=0``) or the sources are not of
+        the forms the bundler knows: then the page loads the files one by one."""
+        if os.environ.get("PGWIDGETS_BUNDLE", "1") == "0":
+            return None
+        try:
+            page = self.remote_html.read_bytes()
+        except OSError:
+            return None
+        found = bundle.build(Path(self.static_path), page)
+        if found is None:
+            self._log.info("pgwidgets: assets served unbundled (unrecognised sources)")
+        return found
 
     def _check_origin(self, ws: ServerConnection, request: Any) -> Any:
         origin = request.headers.get("Origin")

@@ -145,6 +145,8 @@ class StaticServer:
         self.favicon = favicon
         self._log = logger or logging.getLogger(__name__)
         self._extra_routes = dict(extra_routes or {})
+        # path -> (body, content type, etag): content-addressed, cached for a year.
+        self._immutable: dict[str, tuple[bytes, str, str]] = {}
         self.header_timeout = header_timeout
         self.idle_timeout = idle_timeout
         self._cache: dict[Path, _Entry] = {}
@@ -152,6 +154,12 @@ class StaticServer:
         self._port: int | None = None
         self._closing = False
         self._tasks: set[asyncio.Task[None]] = set()
+
+    def add_immutable(self, path: str, body: bytes, content_type: str) -> None:
+        """Serve ``body`` at ``path``, which names this content for good (a hash in
+        the name): browsers may keep it a year without asking again."""
+        etag = '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
+        self._immutable[path] = (body, content_type, etag)
 
     @property
     def favicon(self) -> Path | None:
@@ -349,7 +357,10 @@ class StaticServer:
             return False
         status, headers, body, etag = await self._route(request)
         if etag is not None:
-            cache = f"public, max-age={self.max_age}" if self.max_age else "no-cache"
+            if request.path in self._immutable:
+                cache = "public, max-age=31536000, immutable"
+            else:
+                cache = f"public, max-age={self.max_age}" if self.max_age else "no-cache"
             headers += [("ETag", etag), ("Cache-Control", cache)]
             if _etag_matches(request.header("if-none-match"), etag):
                 status, body = 304, b""
@@ -362,6 +373,9 @@ class StaticServer:
             if path in ("/", "/index.html"):
                 page = self._index_html(request.host)
                 return 200, [("Content-Type", _HTML), ("Cache-Control", "no-store")], page, None
+            if path in self._immutable:
+                body, ctype, etag = self._immutable[path]
+                return 200, [("Content-Type", ctype)], body, etag
             if path in self._extra_routes:
                 body, ctype = self._extra_routes[path]()
                 etag = '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'

@@ -447,10 +447,15 @@ class Session:
             last = end
         return last
 
-    def _rescroll(self, conn: Connection) -> None:
+    def _rescroll(self, conn: Connection, again: tuple[float, ...] | None = None) -> None:
         """Scroll positions again, once the rebuilt page has laid itself out: they are
-        proportions of content sizes that settle only after the rebuild (scroll bars
-        appear and vanish asynchronously)."""
+        proportions of content sizes that settle only after the rebuild (the page
+        shows and hides scroll bars from ResizeObservers, at its next frames), so
+        this runs at reconstruct-end and again ``again`` seconds later."""
+        if conn.closed or self._destroyed or conn not in self._conns:
+            return
+        if again is None:
+            again = _RESCROLL_AFTER
         for rec in self._tree.records.values():
             for key in ("scroll_position", "scroll_percent"):
                 args = rec.state.get(key)
@@ -458,6 +463,8 @@ class Session:
                     method, margs = setter_call(key, args)
                     self._send(protocol.call(rec.wid, method, margs, silent=True),
                                (rec, method, margs), to=[conn])
+        if again:
+            asyncio.get_running_loop().call_later(again[0], self._rescroll, conn, again[1:])
 
     def _replay_reply(self, rec: Record | None, msg: dict, conn: Connection
                       ) -> Callable[[Reply], None] | None:
@@ -515,6 +522,8 @@ class Session:
 _PAGE_WID_SPAN = 2**20     # page-made wids are this close to Python's counter
 _BINARY_SINGLE = 2**20     # larger binary payloads go in chunks
 _BINARY_CHUNK = 512 * 1024
+# Scroll positions are set again this long after a rebuild ends (seconds, chained).
+_RESCROLL_AFTER = (0.1, 0.4)
 _FLUSH = "flush"        # label of the round-trip marker sent by flush()
 
 

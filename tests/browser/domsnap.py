@@ -272,9 +272,15 @@ async def reload_and_wait(page, session, *, pages: int = 1) -> None:
     await session.flush()
 
 
+# The toolkit's Callback class (its registry of widgets), from the very module the
+# connector page imported: the bundle, or Widgets.js when served unbundled.
+CALLBACK_JS = r"""const {Callback} = (await import(performance.getEntriesByType('resource')
+        .map(e => e.name).find(n => /\/(pgwidgets-bundle-[0-9a-f]+|Widgets)\.js$/.test(n))
+        )).Widgets;"""
+
 # Page-side state of one widget, read from the toolkit's registry.
 REGISTRY_JS = """async ([wid, body]) => {
-    const {Callback} = await import('/modules/Callback.js');
+    """ + CALLBACK_JS + """
     const w = Callback._registry.get(wid);
     if (!w) return 'no widget ' + wid;
     return (new Function('w', body))(w);
@@ -298,7 +304,7 @@ async def on_screen(page, widget) -> bool:
 async def page_classes(page) -> dict[int, str]:
     """wid -> class name of every widget registered in the page."""
     got = await page.evaluate("""async () => {
-        const {Callback} = await import('/modules/Callback.js');
+        """ + CALLBACK_JS + """
         const out = {};
         for (const [wid, w] of Callback._registry) out[wid] = w.constructor.name;
         return out;

@@ -21,7 +21,7 @@ from typing import Any, Awaitable, Callable
 
 import pytest
 
-from domsnap import (assert_differs, assert_same, compare, on_screen, open_session,
+from domsnap import (CALLBACK_JS, assert_differs, assert_same, compare, on_screen, open_session,
                      page_state, reload_and_wait, snapshot, stable_snapshot, until)
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(30)]
@@ -155,7 +155,7 @@ class _WidLocator:
     async def handle(self):
         h = await self.page.evaluate_handle(
             """async ([wid, sel]) => {
-                const {Callback} = await import('/modules/Callback.js');
+                """ + CALLBACK_JS + """
                 const e = Callback._registry.get(wid).element;
                 return sel ? e.querySelector(sel) : e;
             }""", [self.widget.wid, self.selector])
