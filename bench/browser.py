@@ -57,7 +57,7 @@ CLICK_SETUP = "([label, button]) => {" + _FIND + """
   const btnText = __pgbFind(document.body, button);
   if (!lab || !btnText) throw new Error('click UI not found in the page');
   const btn = btnText.closest('button') || btnText;
-  const st = window.__pgbClick = {t0: null, lat: [], waiters: []};
+  const st = window.__pgbClick = {t0: null, lat: [], waiters: [], button: btn};
   window.addEventListener('click', () => { st.t0 = performance.now(); }, true);
   let last = lab.textContent;
   new MutationObserver(() => {

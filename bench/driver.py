@@ -199,19 +199,31 @@ def m_query(env: Env, n: int) -> dict:
     return {"samples": env.run("queries", session, env.impl.flush, vbox, n)}
 
 
-def m_click(env: Env, n: int) -> dict:
+def _clicks(env: Env, n: int, real_input: bool) -> dict:
     page, session = env.connect_page()
     env.run("click_ui", session, env.impl.flush)
     x, y = page.evaluate(CLICK_SETUP, ["click 0", "Click me"])
     warm = 5
     for i in range(1, n + warm + 1):
-        page.mouse.click(x, y)
-        page.evaluate("([n, ms]) => window.__pgbClickWait(n, ms)", [i, 15_000])
+        if real_input:
+            page.mouse.click(x, y)
+            page.evaluate("([n, ms]) => window.__pgbClickWait(n, ms)", [i, 15_000])
+        else:
+            page.evaluate("([n, ms]) => { window.__pgbClick.button.click(); "
+                          "return window.__pgbClickWait(n, ms); }", [i, 15_000])
     lat = page.evaluate("window.__pgbClick.lat")[warm:]
     if any(v < 0 for v in lat):
         raise RuntimeError("a label change came without a click")
     _page_has_text(page, f"click {n + warm}")
     return {"samples": [v / 1e3 for v in lat]}
+
+
+def m_click(env: Env, n: int) -> dict:
+    return _clicks(env, n, real_input=False)
+
+
+def m_click_input(env: Env, n: int) -> dict:
+    return _clicks(env, n, real_input=True)
 
 
 def m_reload(env: Env, n: int) -> dict:

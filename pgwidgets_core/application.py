@@ -102,7 +102,9 @@ class Application:
                  allowed_origins: Iterable[str] | None = (),
                  # Timeouts and limits
                  call_timeout: float = 30.0, max_frame_size: int = 16 * 2**20,
-                 session_idle_timeout: float | None = None) -> None:
+                 session_idle_timeout: float | None = None,
+                 # Transport
+                 compression: bool = False) -> None:
         for name, port in (("ws_port", ws_port), ("http_port", http_port)):
             if not isinstance(port, int) or not 0 <= port <= 65535:
                 raise ValueError(f"{name} must be a port number 0-65535, got {port!r}")
@@ -122,6 +124,7 @@ class Application:
         self.max_sessions = max_sessions
         self.call_timeout = call_timeout
         self.max_frame_size = max_frame_size
+        self.compression = bool(compression)
         # Without a logger, errors still reach stderr (logging's last resort).
         self._log = logger or logging.getLogger("pgwidgets_core")
         self._dispatcher = Dispatcher(concurrency_handling, self._log)
@@ -258,7 +261,7 @@ class Application:
         self._done = asyncio.Event()
         self._ws_server = await serve(
             self._serve_page, self.host, self.ws_port, process_request=self._check_origin,
-            max_size=self.max_frame_size)
+            max_size=self.max_frame_size, compression="deflate" if self.compression else None)
         self.ws_port = self._ws_server.sockets[0].getsockname()[1]
         if self.http_server:
             self._http = StaticServer(self.static_path, index_html=self._index,

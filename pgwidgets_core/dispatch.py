@@ -1,6 +1,7 @@
 """The three ways callbacks run: ``per_session``, ``serialized``, ``concurrent``.
 
-Every handler (widget callbacks, ``on_connect``, ``on_disconnect``) becomes a task:
+Every handler (widget callbacks, ``on_connect``, ``on_disconnect``) becomes a task,
+started eagerly (it runs at once while its lock is free):
 
 - ``per_session``: the task takes the session's asyncio.Lock, so one session's
   handlers run one at a time in arrival order (the lock is FIFO); sessions
@@ -46,11 +47,16 @@ class Dispatcher:
 
     def submit(self, session: Session, fn: Callable[..., Any], args: tuple[Any, ...],
                kwargs: dict[str, Any], what: str) -> asyncio.Task:
-        """Run ``fn(*args, **kwargs)`` (sync or async) as the mode says."""
-        task = asyncio.get_running_loop().create_task(
-            self._run(session, fn, args, kwargs, what), name=f"pgwidgets {what}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        """Run ``fn(*args, **kwargs)`` (sync or async) as the mode says.
+
+        The task starts eagerly: a handler whose lock is free runs now, up to its
+        first real suspension, instead of one loop iteration later."""
+        task = asyncio.Task(self._run(session, fn, args, kwargs, what),
+                            loop=asyncio.get_running_loop(), name=f"pgwidgets {what}",
+                            eager_start=True)
+        if not task.done():
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         return task
 
     async def _run(self, session: Session, fn: Callable[..., Any], args: tuple[Any, ...],

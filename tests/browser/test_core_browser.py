@@ -56,6 +56,16 @@ async def test_hello_ui_appears(page):
         await expect(page.locator(".button-widget")).to_have_text("Click me")
 
 
+async def test_with_compression_on_the_ui_appears_and_answers(page):
+    async with running(compression=True) as app:
+        clicks = []
+        app.on_connect(lambda s: hello(s, lambda: clicks.append(1)))
+        await page.goto(app.url)
+        await expect(page.locator(".label-widget")).to_have_text("Ready")
+        await page.locator(".button-widget").click()
+        await until(lambda: clicks == [1])
+
+
 async def test_click_reaches_the_handler_and_the_label_changes_in_the_dom(page):
     async with running() as app:
         @app.on_connect

@@ -622,3 +622,19 @@ async def test_python_wids_skip_the_ids_the_page_gives_its_own_internal_widgets(
     await session.flush()
     assert not [line for line in rejoin.log if "displaced" in line]
     assert rejoin.widgets[late.wid].cls == "Label"
+
+
+@pytest.mark.parametrize("compression, extension", [(False, None), (True, "permessage-deflate")])
+async def test_compression_is_off_unless_asked_for(compression, extension):
+    from websockets.asyncio.client import connect
+    async with Application(ws_port=0, http_port=0, compression=compression) as app:
+        app.on_connect(lambda s: None)
+        # a browser always offers permessage-deflate; the server decides
+        async with connect(f"ws://127.0.0.1:{app.ws_port}/", compression="deflate") as ws:
+            got = ws.response.headers.get("Sec-WebSocket-Extensions")
+            if extension is None:
+                assert got is None
+            else:
+                assert got is not None and got.startswith(extension)
+            info = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert info["type"] == "init"        # the handshake goes on as usual
