@@ -67,6 +67,8 @@ class Connection:
         self.outward: dict[int, int] = {}
         self._out: deque[str | bytes] = deque()
         self._wake = asyncio.Event()
+        self._idle = False               # the writer waits for work (nothing in flight)
+        self._sending: set[asyncio.Task] = set()   # direct writes still draining
         self._writer: asyncio.Task | None = None
         self._on_error = on_error
 
@@ -83,15 +85,33 @@ class Connection:
 
     def enqueue(self, text: str | bytes, rid: int | None = None,
                 pending: Pending | None = None) -> None:
-        """Queue one encoded message (never blocks; order is preserved)."""
+        """Queue one encoded message (never blocks; order is preserved).
+
+        A message someone waits for, with nothing queued or being written before it,
+        is written at once rather than one loop iteration later by the writer."""
         if self.closed:
             if pending is not None and pending.future is not None and not pending.future.done():
                 pending.future.set_result(NO_PAGE)
             return
         if rid is not None and pending is not None:
             self.pending[rid] = pending
+            if self._idle and not self._out and pending.waited and type(text) is str:
+                # ws.send writes to the socket before its first suspension, so
+                # anything queued after this leaves after it.
+                task = asyncio.Task(self._send_now(text), loop=asyncio.get_running_loop(),
+                                    eager_start=True)
+                if not task.done():      # waits for the socket to drain: keep it alive
+                    self._sending.add(task)
+                    task.add_done_callback(self._sending.discard)
+                return
         self._out.append(text)
         self._wake.set()
+
+    async def _send_now(self, text: str) -> None:
+        try:
+            await self.ws.send(text)
+        except Exception:                # the socket closed under us: reader notices
+            pass
 
     async def _write_loop(self) -> None:
         out = self._out
@@ -99,7 +119,11 @@ class Connection:
             while True:
                 if not out:
                     self._wake.clear()
-                    await self._wake.wait()
+                    self._idle = True
+                    try:
+                        await self._wake.wait()
+                    finally:
+                        self._idle = False
                     continue
                 first = out.popleft()
                 if type(first) is not str or not out or type(out[0]) is not str:

@@ -77,6 +77,29 @@ async def test_setters_return_without_waiting_for_the_page_and_arrive_in_order(a
     assert [a[0] for a in fw.calls_to("set_text")] == [f"t{i}" for i in range(50)]
 
 
+async def test_a_query_keeps_its_place_among_write_behind_calls(app, page_for):
+    # A query with nothing queued before it is written at once; one after queued calls
+    # waits its turn. Either way the page sees the calls in the order they were made.
+    fb = page_for()
+    session = await connected(app, fb)
+    W = session.get_widgets()
+    box = await W.VBox()
+    await session.flush()
+    loop = asyncio.get_running_loop()
+    await box.set_spacing(1)                 # queued: the query must not overtake it
+    asked = asyncio.Task(box.get_children(), loop=loop, eager_start=True)
+    await box.set_spacing(2)                 # after the query
+    await asked
+    first = asyncio.Task(box.get_children(), loop=loop, eager_start=True)  # written at once
+    await box.set_spacing(3)
+    await first
+    await session.flush()
+    calls = [(m.get("method"), m.get("args")) for m in fb.received
+             if isinstance(m, dict) and m.get("wid") == box.wid and m.get("type") == "call"]
+    assert calls == [("set_spacing", [1]), ("get_children", []), ("set_spacing", [2]),
+                     ("get_children", []), ("set_spacing", [3])]
+
+
 async def test_a_burst_of_calls_leaves_in_few_array_frames(app, page_for):
     fb = page_for()
     session = await connected(app, fb)
