@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import os
 import re
 import socket
 import threading
@@ -99,7 +100,8 @@ class AsyncImpl(_Impl):
     def start(self, on_connect: Callable) -> None:
         async def go() -> Any:
             if self.ours:
-                app = self._Application(ws_port=0, http_port=0, max_sessions=None)
+                app = self._Application(ws_port=0, http_port=0, max_sessions=None,
+                                        **_ours_options())
             else:  # the reference does not report a port it chose: pick them here
                 self._ports = (free_port(), free_port())
                 app = self._Application(ws_port=self._ports[0], http_port=self._ports[1],
@@ -154,7 +156,8 @@ class SyncImpl(_Impl):
 
     def start(self, on_connect: Callable) -> None:
         if self.ours:
-            app = self._Application(ws_port=0, http_port=0, max_sessions=None)
+            app = self._Application(ws_port=0, http_port=0, max_sessions=None,
+                                    **_ours_options())
         else:
             self._ports = (free_port(), free_port())
             app = self._Application(ws_port=self._ports[0], http_port=self._ports[1],
@@ -176,6 +179,12 @@ class SyncImpl(_Impl):
         t = threading.Thread(target=self.app.close, daemon=True)
         t.start()
         t.join(10)
+
+
+def _ours_options() -> dict:
+    """Extra Application options for our implementations: BENCH_COMPRESSION=1 turns
+    permessage-deflate on (off by default), to measure what it costs."""
+    return {"compression": True} if os.environ.get("BENCH_COMPRESSION") == "1" else {}
 
 
 def make_impl(name: str) -> _Impl:

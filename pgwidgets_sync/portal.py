@@ -11,7 +11,6 @@ import asyncio
 import itertools
 import threading
 import time
-from functools import partial
 from typing import Any, Callable
 
 import janus
@@ -80,12 +79,14 @@ class Portal:
             try:
                 result = fn(*args)
                 if asyncio.iscoroutine(result):
-                    task = asyncio.Task(result, loop=self._loop, eager_start=True)
+                    # The task answers the caller itself when the coroutine ends (a done
+                    # callback would cost one more loop iteration).
+                    task = asyncio.Task(self._complete(result, reply, report), loop=self._loop,
+                                        eager_start=True)
                     if not task.done():
                         self._tasks.add(task)
-                        task.add_done_callback(partial(self._settle, reply, report))
-                        continue
-                    result = task.result()
+                        task.add_done_callback(self._tasks.discard)
+                    continue
             except (Exception, asyncio.CancelledError) as exc:
                 _finish(reply, report, None, exc)
             else:
@@ -93,11 +94,18 @@ class Portal:
         if self._q.sync_q.closed:
             self._stopped.set()
 
-    def _settle(self, reply: Reply | None, report: Report | None, task: asyncio.Task) -> None:
-        self._tasks.discard(task)
-        exc = (ApplicationClosedError("the application closed during the call")
-               if task.cancelled() else task.exception())
-        _finish(reply, report, None if exc else task.result(), exc)
+    @staticmethod
+    async def _complete(coro: Any, reply: Reply | None, report: Report | None) -> None:
+        try:
+            result = await coro
+        except asyncio.CancelledError:
+            _finish(reply, report, None, ApplicationClosedError("the application closed "
+                                                                "during the call"))
+            raise
+        except Exception as exc:
+            _finish(reply, report, None, exc)
+        else:
+            _finish(reply, report, result, None)
 
     @property
     def alive(self) -> bool:
