@@ -395,8 +395,10 @@ class _EchoFloor:
             return resp
 
         async def start() -> Any:
+            # No permessage-deflate: the floor is the bare protocol (ours runs without it
+            # by default; the reference negotiates it, as browsers offer it).
             return await serve(self._handler, "127.0.0.1", 0, process_request=process_request,
-                               max_size=None)
+                               max_size=None, compression=None)
         self.server = asyncio.run_coroutine_threadsafe(start(), self.loop).result(10)
         self.port = self.server.sockets[0].getsockname()[1]
 
