@@ -81,7 +81,7 @@ def _names(spec: str, where: str) -> list[tuple[str, str]]:
 
 def bundle_scripts(root: Path, entry: str = "Widgets.js",
                    read: list[Path] | None = None) -> str:
-    """One classic-scoped ES module equivalent to ``entry`` and everything it imports.
+    """One ES module that does what ``entry`` and everything it imports do.
 
     Raises :class:`Unbundlable` (or OSError) when the sources are not of the
     forms this supports.
