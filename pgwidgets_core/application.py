@@ -139,6 +139,7 @@ class Application:
         self._http: StaticServer | None = None
         self._page: bytes | None = None
         self._bundle: Bundle | None = None
+        self._dirty: set[Connection] = set()     # see Connection.write_now (loop thread)
         self._started = False
         self._closed = False
         self._done: asyncio.Event | None = None
@@ -358,6 +359,13 @@ class Application:
             self._log.info("pgwidgets: assets served unbundled (unrecognised sources)")
         return found
 
+    def _write_now(self) -> None:
+        """Write every page's queued messages now (loop thread): the end of a burst
+        of work, such as a frame's handlers or a batch of calls from other threads."""
+        dirty = self._dirty
+        while dirty:
+            dirty.pop().write_now()
+
     def _check_origin(self, ws: ServerConnection, request: Any) -> Any:
         origin = request.headers.get("Origin")
         if origin is None or self._extra_origins is None:
@@ -443,7 +451,7 @@ class Application:
                 session._holds_slot = False
                 self._admission.release()
             return None
-        conn = Connection(ws, session._on_reply_error)
+        conn = Connection(ws, session._on_reply_error, self._dirty)
         session._attach(conn)
         if fresh:
             self._dispatch_hooks(self._connect_handlers, session, "on_connect")
@@ -471,6 +479,7 @@ class Application:
                         self._handle(session, conn, ev)
                     except Exception as exc:
                         self._bad_frame(session, conn, exc, data)
+                self._write_now()             # what the frame's handlers sent, at once
         except ConnectionClosed:
             pass
 

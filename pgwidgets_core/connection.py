@@ -51,7 +51,8 @@ class Pending:
 class Connection:
     """A page attached to a session (or still in its handshake)."""
 
-    def __init__(self, ws: Any, on_error: Callable[[Reply, Pending], None]) -> None:
+    def __init__(self, ws: Any, on_error: Callable[[Reply, Pending], None],
+                 dirty: set[Connection] | None = None) -> None:
         self.ws = ws
         # Only the loop thread touches these.
         self.pending: dict[int, Pending] = {}
@@ -69,6 +70,9 @@ class Connection:
         self._wake = asyncio.Event()
         self._idle = False               # the writer waits for work (nothing in flight)
         self._sending: set[asyncio.Task] = set()   # direct writes still draining
+        # Connections with messages queued since the writer last ran (shared by the
+        # application: write_now() at the end of a burst of work empties it).
+        self._dirty = dirty if dirty is not None else set()
         self._writer: asyncio.Task | None = None
         self._on_error = on_error
 
@@ -98,16 +102,46 @@ class Connection:
             if self._idle and not self._out and pending.waited and type(text) is str:
                 # ws.send writes to the socket before its first suspension, so
                 # anything queued after this leaves after it.
-                task = asyncio.Task(self._send_now(text), loop=asyncio.get_running_loop(),
-                                    eager_start=True)
-                if not task.done():      # waits for the socket to drain: keep it alive
-                    self._sending.add(task)
-                    task.add_done_callback(self._sending.discard)
+                self._send_now(text)
                 return
+        if self._idle and not self._out:
+            self._dirty.add(self)
         self._out.append(text)
         self._wake.set()
 
-    async def _send_now(self, text: str) -> None:
+    def write_now(self) -> None:
+        """Write what is queued now rather than at the writer's next turn: called at
+        the end of a burst of work (a frame's handlers ran, a batch of calls from
+        other threads ran), so a reply to a click leaves without waiting a loop
+        iteration. The writer still takes whatever a slow socket leaves over."""
+        while self._idle and self._out and not self.closed:
+            if not self._send_now(self._take()):
+                break
+
+    def _send_now(self, frame: str | bytes) -> bool:
+        """Write ``frame`` before anything queued after it; False if the socket asked
+        us to wait (the write then completes in a task of its own)."""
+        # ws.send writes to the socket before its first suspension.
+        task = asyncio.Task(self._send(frame), loop=asyncio.get_running_loop(),
+                            eager_start=True)
+        if task.done():
+            return True
+        self._sending.add(task)          # keep it alive while it drains
+        task.add_done_callback(self._sending.discard)
+        return False
+
+    def _take(self) -> str | bytes:
+        """The next frame: a message alone, or a run of text messages as one array."""
+        out = self._out
+        first = out.popleft()
+        if type(first) is not str or not out or type(out[0]) is not str:
+            return first if type(first) is bytes else str(first)
+        frame = [first]
+        while out and len(frame) < MAX_BATCH and type(out[0]) is str:
+            frame.append(out.popleft())   # type: ignore[arg-type]
+        return "[" + ",".join(frame) + "]"  # type: ignore[arg-type]
+
+    async def _send(self, text: str | bytes) -> None:
         try:
             await self.ws.send(text)
         except Exception:                # the socket closed under us: reader notices
@@ -125,14 +159,7 @@ class Connection:
                     finally:
                         self._idle = False
                     continue
-                first = out.popleft()
-                if type(first) is not str or not out or type(out[0]) is not str:
-                    await self.ws.send(first if type(first) is bytes else str(first))
-                    continue
-                frame = [first]
-                while out and len(frame) < MAX_BATCH and type(out[0]) is str:
-                    frame.append(out.popleft())   # type: ignore[arg-type]
-                await self.ws.send("[" + ",".join(frame) + "]")  # type: ignore[arg-type]
+                await self.ws.send(self._take())
         except asyncio.CancelledError:
             raise
         except Exception:                # the socket closed under us: reader notices

@@ -121,7 +121,7 @@ class Session:
     # ---- connections -------------------------------------------------------------
     def add_connection(self, ws: Any) -> None:
         """Attach a browser connection (a websockets connection) to this session."""
-        self._attach(Connection(ws, self._on_reply_error))
+        self._attach(Connection(ws, self._on_reply_error, self._app._dirty))
 
     def remove_connection(self, ws: Any) -> None:
         """Detach a browser connection; its pending requests complete at once."""

@@ -53,6 +53,7 @@ class Application(Proxy):
         self._log = self._core._log
         self._dispatch = Dispatcher(mode)
         self._portal.timeout = self._core.call_timeout
+        self._portal.after_drain = self._core._write_now
 
     def __repr__(self) -> str:
         return f"<sync Application {self._core.url}>"

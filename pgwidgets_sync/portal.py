@@ -50,6 +50,8 @@ class Portal:
         self.timeout = timeout                   # bounds every wait (plus GRACE)
         self.loop_ident: int | None = None       # written once, by the loop thread
         self._tasks: set[asyncio.Task] = set()   # calls suspended on the loop (loop thread)
+        # Run on the loop after each batch of calls (the core writes what they queued).
+        self.after_drain: Callable[[], Any] | None = None
         # True while a _drain is scheduled. _drain resets it before reading the queue,
         # so an item put after the reset schedules another.
         self._woken = False
@@ -91,6 +93,8 @@ class Portal:
                 _finish(reply, report, None, exc)
             else:
                 _finish(reply, report, result, None)
+        if self.after_drain is not None:
+            self.after_drain()
         if self._q.sync_q.closed:
             self._stopped.set()
 
