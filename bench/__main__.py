@@ -134,7 +134,7 @@ def plan(args: argparse.Namespace, absent: set[str]) -> list[tuple[str, int, str
     for metric in args.metric_list:
         impls = [i for i in spec.impls_for(metric)
                  if i == spec.FLOOR or (i in args.impl_list and i not in absent)]
-        for r in range(args.rounds):
+        for r in range(spec.rounds_for(metric, args.rounds)):
             order = []
             for flavor in ("async", "sync"):
                 pair = [i for i in (f"ours-{flavor}", f"ref-{flavor}") if i in impls]

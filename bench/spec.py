@@ -19,7 +19,10 @@ BYTES_LABELS = 1000
 FAKE_SESSIONS, FAKE_SETTERS = 50, 100
 
 # name -> description.  "samples": (default, quick) per driver process;
-# "timeout": seconds for one driver process (it is killed after that).
+# "timeout": seconds for one driver process (it is killed after that);
+# "round_factor": this metric runs that many times --rounds (latencies move by
+# +-20 % from one Chromium process to the next on a 2-core machine, so their
+# medians pool more processes).
 METRICS: dict[str, dict] = {
     "open": dict(
         title="page open -> on_connect", samples=(3, 2), timeout=120,
@@ -31,10 +34,10 @@ METRICS: dict[str, dict] = {
         title=f"{SET_TEXT_CALLS} set_text", samples=(2, 1), timeout=180,
         doc="2,000 label.set_text calls, until the page applied them (ours: flush)"),
     "query": dict(
-        title="browser query round trip", samples=(300, 100), timeout=120,
+        title="browser query round trip", samples=(300, 100), timeout=120, round_factor=3,
         doc="vbox.get_children() on a VBox holding one Label, one call at a time"),
     "click": dict(
-        title="click -> label updated in DOM", samples=(150, 60), timeout=180,
+        title="click -> label updated in DOM", samples=(150, 60), timeout=180, round_factor=3,
         doc="a click dispatched in the page (button.click()) on a Button whose handler "
             "sets a Label; page-side time from the click event to the label's DOM "
             "mutation"),
@@ -68,6 +71,7 @@ METRICS: dict[str, dict] = {
         doc="websockets server sends, a websockets client in another process echoes"),
     "floor_browser": dict(
         title="floor: WebSocket echo Python<->browser", samples=(1000, 300), timeout=90,
+        round_factor=3,
         impls=(FLOOR,),
         doc="websockets server sends, a tiny page in Chromium echoes"),
 }
@@ -80,6 +84,10 @@ assert sorted(ORDER) == sorted(METRICS)
 
 # Extra numbers per metric.
 RSS_PAGES = (8, 6)          # pages opened for the "rss" metric (default, quick)
+
+
+def rounds_for(metric: str, rounds: int) -> int:
+    return rounds * METRICS[metric].get("round_factor", 1)
 
 
 def impls_for(metric: str) -> tuple[str, ...]:
