@@ -138,6 +138,7 @@ class Application:
         self._ws_server: Any = None
         self._http: StaticServer | None = None
         self._page: bytes | None = None
+        self._page_source = b""        # remote.html as served (bundles linked), read once
         self._bundle: Bundle | None = None
         self._dirty: set[Connection] = set()     # see Connection.write_now (loop thread)
         self._started = False
@@ -268,12 +269,15 @@ class Application:
             self._http = StaticServer(self.static_path, index_html=self._index,
                                       favicon=self._favicon, logger=self._log,
                                       max_age=_ASSET_MAX_AGE)
-            self._bundle = await asyncio.to_thread(self._build_bundle)
+            source = self.remote_html.read_bytes()
+            self._bundle = await asyncio.to_thread(self._build_bundle, source)
             if self._bundle is not None:
+                source = self._bundle.rewrite(source)
                 self._http.add_immutable(self._bundle.script_path, self._bundle.script,
                                          "text/javascript; charset=utf-8")
                 self._http.add_immutable(self._bundle.style_path, self._bundle.style,
                                          "text/css; charset=utf-8")
+            self._page_source = source
             self._page = self._connector_page(None)
             try:
                 await self._http.start(self.host, self.http_port)
@@ -339,20 +343,13 @@ class Application:
         return self._page
 
     def _connector_page(self, host_header: str | None) -> bytes:
-        page = self.remote_html.read_bytes()
-        if self._bundle is not None:
-            page = self._bundle.rewrite(page)
-        return _inject(page, self._ws_url(host_header))
+        return _inject(self._page_source, self._ws_url(host_header))
 
-    def _build_bundle(self) -> Bundle | None:
+    def _build_bundle(self, page: bytes) -> Bundle | None:
         """One script and one stylesheet for the ~94 asset files (see bundle.py);
         None when switched off (``PGWIDGETS_BUNDLE=0``) or the sources are not of
         the forms the bundler knows: then the page loads the files one by one."""
         if os.environ.get("PGWIDGETS_BUNDLE", "1") == "0":
-            return None
-        try:
-            page = self.remote_html.read_bytes()
-        except OSError:
             return None
         found = bundle.build(Path(self.static_path), page)
         if found is None:

@@ -111,6 +111,10 @@ def _read_file(path: Path) -> tuple[bytes, tuple[int, int]]:
         return fh.read(), (st.st_size, st.st_mtime_ns)
 
 
+def _content_etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
+
+
 def _etag_matches(if_none_match: str | None, etag: str) -> bool:
     # If-None-Match uses weak comparison (RFC 9110 13.1.2), so W/ is ignored.
     if if_none_match is None:
@@ -158,8 +162,7 @@ class StaticServer:
     def add_immutable(self, path: str, body: bytes, content_type: str) -> None:
         """Serve ``body`` at ``path``, which names this content for good (a hash in
         the name): browsers may keep it a year without asking again."""
-        etag = '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
-        self._immutable[path] = (body, content_type, etag)
+        self._immutable[path] = (body, content_type, _content_etag(body))
 
     @property
     def favicon(self) -> Path | None:
@@ -378,7 +381,7 @@ class StaticServer:
                 return 200, [("Content-Type", ctype)], body, etag
             if path in self._extra_routes:
                 body, ctype = self._extra_routes[path]()
-                etag = '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
+                etag = _content_etag(body)
                 return 200, [("Content-Type", ctype)], body, etag
         except Exception:  # the caller's callback failed, not the client
             self._log.exception("http: generating %s failed", path)
