@@ -5,43 +5,29 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import os
 import signal
 import threading
-from collections import deque
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Callable, Iterable
-from urllib.parse import urlsplit
 
 import pgwidgets_js
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from . import bundle, protocol
-from .bundle import Bundle
-from .connection import Connection
-from .dispatch import Dispatcher
+from . import protocol
+from .admission import Admission, Expiry
+from .connection import Connection, Writers
+from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError, ProtocolError
-from .http import StaticServer
-from .protocol import CallbackEvent, Reply, ViewportEvent
+from .protocol import Reply
 from .session import Session
+from .site import Site, url_host
+from .state import PageFacts
 
 __all__ = ["Application", "Session"]
 
-_WILDCARD = ("0.0.0.0", "::", "")
 _HANDSHAKE_TIMEOUT = 10.0
-_ASSET_MAX_AGE = 3600         # seconds browsers reuse the pgwidgets-js files
-_BAD_FRAME_LOGS = 5            # malformed frames logged per connection and window
-_BAD_FRAME_WINDOW = 60.0       # seconds
-
-
-def _url_host(host: str) -> str:
-    if host in ("0.0.0.0", ""):
-        return "127.0.0.1"
-    if host == "::":
-        return "[::1]"
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+_CLOSE_GRACE = 5.0            # run() lets a handler that called close() finish this long
 
 
 def _normalize_id(sid: Any) -> Any:
@@ -49,43 +35,6 @@ def _normalize_id(sid: Any) -> Any:
     if isinstance(sid, str) and sid.isdigit() and sid.isascii():
         return int(sid)
     return sid
-
-
-class _Admission:
-    """``max_sessions``: a slot per session that has at least one page.
-
-    Waiting pages are served first come, first served; a page that leaves while
-    waiting gives its turn (or a slot already handed to it) back.
-    """
-
-    def __init__(self, limit: int | None) -> None:
-        self.limit = limit
-        self.used = 0                              # loop thread only
-        self._waiters: deque[asyncio.Future] = deque()
-
-    async def take(self, gone: asyncio.Future) -> bool:
-        if self.limit is None or (self.used < self.limit and not self._waiters):
-            self.used += 1
-            return True
-        turn = asyncio.get_running_loop().create_future()
-        self._waiters.append(turn)
-        await asyncio.wait([turn, gone], return_when=asyncio.FIRST_COMPLETED)
-        if turn.done():
-            if gone.done():          # granted, but the page left: pass it on
-                self.release()
-                return False
-            return True
-        turn.cancel()
-        self._waiters.remove(turn)
-        return False
-
-    def release(self) -> None:
-        while self._waiters:
-            turn = self._waiters.popleft()
-            if not turn.done():
-                turn.set_result(True)            # the slot changes hands
-                return
-        self.used -= 1
 
 
 class Application:
@@ -104,7 +53,9 @@ class Application:
                  call_timeout: float = 30.0, max_frame_size: int = 16 * 2**20,
                  session_idle_timeout: float | None = None,
                  # Transport
-                 compression: bool = False) -> None:
+                 compression: bool = False,
+                 # Facades: who runs handlers (pgwidgets_sync passes its threads)
+                 handler_runner: Runner | None = None) -> None:
         for name, port in (("ws_port", ws_port), ("http_port", http_port)):
             if not isinstance(port, int) or not 0 <= port <= 65535:
                 raise ValueError(f"{name} must be a port number 0-65535, got {port!r}")
@@ -126,24 +77,30 @@ class Application:
         self.max_frame_size = max_frame_size
         self.compression = bool(compression)
         # Without a logger, errors still reach stderr (logging's last resort).
-        self._log = logger or logging.getLogger("pgwidgets_core")
-        self._dispatcher = Dispatcher(concurrency_handling, self._log)
-        self._extra_origins = None if allowed_origins is None else set(allowed_origins)
+        self.logger = logger or logging.getLogger("pgwidgets_core")
+        self._log = self.logger
+        #: Runs handlers as ``concurrency_handling`` says (loop thread).
+        self.dispatcher = Dispatcher(concurrency_handling, handler_runner)
+        #: What pages taught us about pgwidgets-js, shared by this app's sessions.
+        self.page_facts = PageFacts()
+        #: Connections with frames queued since their writer ran (loop thread).
+        self.writers = Writers()
         self._sessions: dict[Any, Session] = {}
         self._next_id = 1
-        self._admission = _Admission(max_sessions)
+        self._admission = Admission(max_sessions)
+        self._expiry = Expiry(session_idle_timeout)
         self._connect_handlers: list[Callable[[Session], Any]] = []
         self._disconnect_handlers: list[Callable[[Session], Any]] = []
-        self._favicon: Path = self.static_path / "icons" / "pgicon.svg"
+        #: The connector page, its assets and the origin check.
+        self.site = Site(host, self.static_path, self.remote_html,
+                         self.static_path / "icons" / "pgicon.svg", self._log, allowed_origins)
+        self.site.http_port = http_port   # origins of pages served elsewhere on this port
         self._ws_server: Any = None
-        self._http: StaticServer | None = None
-        self._page: bytes | None = None
-        self._page_source = b""        # remote.html as served (bundles linked), read once
-        self._bundle: Bundle | None = None
-        self._dirty: set[Connection] = set()     # see Connection.write_now (loop thread)
         self._started = False
-        self._closed = False
-        self._done: asyncio.Event | None = None
+        self._closed = False                     # refuses new work from close() on
+        self._done: asyncio.Event | None = None  # set when run() should return
+        self._closing: asyncio.Future | None = None   # the one close, shared by callers
+        self._closers: set[asyncio.Task] = set()      # tasks that awaited close()
 
     # ---- hooks ------------------------------------------------------------------
     def on_connect(self, handler: Callable[[Session], Any]) -> Callable[[Session], Any]:
@@ -179,16 +136,14 @@ class Application:
         """``http://HOST:HTTP_PORT/``, or None without the built-in HTTP server."""
         if not self.http_server:
             return None
-        return f"http://{_url_host(self.host)}:{self.http_port}/"
+        return f"http://{url_host(self.host)}:{self.http_port}/"
 
     def set_favicon(self, path: str | Path) -> None:
         """Serve the image at ``path`` as the favicon (SVG, PNG, ICO...)."""
         p = Path(path)
         if not p.is_file():
             raise FileNotFoundError(f"favicon file not found: {p}")
-        self._favicon = p
-        if self._http is not None:
-            self._http.favicon = p
+        self.site.favicon = p
 
     # ---- sessions ---------------------------------------------------------------
     def create_session(self, session_id: int | str | None = None, *,
@@ -210,9 +165,10 @@ class Application:
                 return old
             raise ValueError(f"session {session_id!r} exists already")
         session = self._new_session(session_id, token)
-        session._expires = expires
         if expires:
-            self._idle(session)
+            self._expiry.arm(session, self._expire)
+        else:
+            self._expiry.keep.add(session)
         return session
 
     def _allocate_id(self) -> int:
@@ -227,27 +183,21 @@ class Application:
         self._sessions[sid] = s
         if isinstance(sid, int) and sid >= self._next_id:
             self._next_id = sid + 1
+        s.on_destroy(self._forget)
         return s
 
-    def _idle(self, session: Session) -> None:
-        """``session`` has no page left: destroy it after ``session_idle_timeout``."""
-        if self.session_idle_timeout is None or not session._expires or self._closed:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return                              # not started yet: armed by start()
-
-        def expire() -> None:
-            if not session._conns and not session._destroyed:
-                self._log.info("pgwidgets: session %r expired (no page for %s s)",
-                               session.id, self.session_idle_timeout)
-                loop.create_task(session.destroy())
-        session._expiry = loop.call_later(self.session_idle_timeout, expire)
+    def _expire(self, session: Session) -> None:
+        if not session.is_connected and not session.is_destroyed and not self._closed:
+            self._log.info("pgwidgets: session %r expired (no page for %s s)",
+                           session.id, self.session_idle_timeout)
+            asyncio.get_running_loop().create_task(session.destroy())
 
     def _forget(self, session: Session) -> None:
+        # session.destroy(): it leaves the application
         if self._sessions.get(session.id) is session:
             del self._sessions[session.id]
+        self._expiry.forget(session)
+        self.dispatcher.release(session)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -262,31 +212,18 @@ class Application:
             return
         self._done = asyncio.Event()
         self._ws_server = await serve(
-            self._serve_page, self.host, self.ws_port, process_request=self._check_origin,
+            self._serve_page, self.host, self.ws_port, process_request=self.site.check_origin,
             max_size=self.max_frame_size, compression="deflate" if self.compression else None)
-        self.ws_port = self._ws_server.sockets[0].getsockname()[1]
+        self.ws_port = self.site.ws_port = self._ws_server.sockets[0].getsockname()[1]
         if self.http_server:
-            self._http = StaticServer(self.static_path, index_html=self._index,
-                                      favicon=self._favicon, logger=self._log,
-                                      max_age=_ASSET_MAX_AGE)
-            source = self.remote_html.read_bytes()
-            self._bundle = await asyncio.to_thread(self._build_bundle, source)
-            if self._bundle is not None:
-                source = self._bundle.rewrite(source)
-                self._http.add_immutable(self._bundle.script_path, self._bundle.script,
-                                         "text/javascript; charset=utf-8")
-                self._http.add_immutable(self._bundle.style_path, self._bundle.style,
-                                         "text/css; charset=utf-8")
-            self._page_source = source
-            self._page = self._connector_page(None)
             try:
-                await self._http.start(self.host, self.http_port)
+                self.http_port = await self.site.start(self.http_port)
             except BaseException:
                 self._ws_server.close()
                 raise
-            self.http_port = self._http.port
         self._started = True
-        self._log.info("pgwidgets: open %s", self.url or f"the page with ?ws={self._ws_url(None)}")
+        self._log.info("pgwidgets: open %s",
+                       self.url or f"the page with ?ws={self.site.ws_url(None)}")
 
     async def run(self) -> None:
         """Start if needed, then serve until :meth:`close`. Ctrl-C closes cleanly."""
@@ -304,22 +241,45 @@ class Application:
             if restore is not None:
                 signal.signal(signal.SIGINT, restore)
             await self.close()
+            # A handler that called close() goes on after it: let it finish before
+            # the program's asyncio.run() cancels what is left.
+            others = [t for t in self._closers
+                      if not t.done() and self.dispatcher.runner.owns(t)]
+            if others:
+                await asyncio.wait(others, timeout=_CLOSE_GRACE)
 
     async def close(self) -> None:
-        """Close every page and both servers; :meth:`run` returns. Idempotent."""
-        if self._closed:
-            return
+        """Close every page and both servers; :meth:`run` returns. Idempotent: every
+        caller (a handler, run(), ``async with``, a signal...) waits for the same
+        close to complete, and the task that called it is not cancelled by it."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._closers.add(task)
+        if self._closing is None:
+            self._closing = asyncio.get_running_loop().create_task(self._close(),
+                                                                   name="pgwidgets close")
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
         self._closed = True
-        if self._done is not None:
-            self._done.set()
         for s in list(self._sessions.values()):
-            await s._close_pages(4002, "Application closed")
-        if self._ws_server is not None:
-            self._ws_server.close()
-            await self._ws_server.wait_closed()
-        if self._http is not None:
-            await self._http.close()
-        await self._dispatcher.cancel_all()
+            s.engine.close(ApplicationClosedError, "the application was closed")
+        try:
+            for s in list(self._sessions.values()):
+                await s._close_pages(4002, "Application closed")
+            if self._ws_server is not None:
+                self._ws_server.close()
+                await self._ws_server.wait_closed()
+            await self.site.close()
+            await self.dispatcher.runner.close(spare=self._closers)
+        finally:
+            if self._done is not None:
+                self._done.set()        # run() returns once this close has completed
+
+    @property
+    def is_closed(self) -> bool:
+        """True once :meth:`close` was called (the application takes no more work)."""
+        return self._closed
 
     async def __aenter__(self) -> Application:
         await self.start()
@@ -327,58 +287,6 @@ class Application:
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.close()
-
-    # ---- HTTP -------------------------------------------------------------------
-    def _ws_url(self, host_header: str | None) -> str:
-        host = self.host
-        if host in _WILDCARD and host_header:
-            host = urlsplit("//" + host_header).hostname or host
-            host = f"[{host}]" if ":" in host else host
-        return f"ws://{_url_host(host)}:{self.ws_port}"
-
-    def _index(self, host_header: str | None) -> bytes:
-        if self.host in _WILDCARD and host_header:
-            return self._connector_page(host_header)
-        assert self._page is not None
-        return self._page
-
-    def _connector_page(self, host_header: str | None) -> bytes:
-        return _inject(self._page_source, self._ws_url(host_header))
-
-    def _build_bundle(self, page: bytes) -> Bundle | None:
-        """One script and one stylesheet for the ~94 asset files (see bundle.py);
-        None when switched off (``PGWIDGETS_BUNDLE=0``) or the sources are not of
-        the forms the bundler knows: then the page loads the files one by one."""
-        if os.environ.get("PGWIDGETS_BUNDLE", "1") == "0":
-            return None
-        found = bundle.build(Path(self.static_path), page)
-        if found is None:
-            self._log.info("pgwidgets: assets served unbundled (unrecognised sources)")
-        return found
-
-    def _write_now(self) -> None:
-        """Write every page's queued messages now (loop thread): the end of a burst
-        of work, such as a frame's handlers or a batch of calls from other threads."""
-        dirty = self._dirty
-        while dirty:
-            dirty.pop().write_now()
-
-    def _check_origin(self, ws: ServerConnection, request: Any) -> Any:
-        origin = request.headers.get("Origin")
-        if origin is None or self._extra_origins is None:
-            return None                        # not a browser, or any origin allowed
-        if origin in self._extra_origins or origin in self._own_origins(request):
-            return None
-        self._log.warning("pgwidgets: refused a WebSocket from origin %r", origin)
-        return ws.respond(HTTPStatus.FORBIDDEN, "Origin not allowed\n")
-
-    def _own_origins(self, request: Any) -> set[str]:
-        hosts = {"localhost", "127.0.0.1", "[::1]", _url_host(self.host)}
-        if self.host in _WILDCARD:
-            h = urlsplit("//" + (request.headers.get("Host") or "")).hostname
-            if h:
-                hosts.add(f"[{h}]" if ":" in h else h)
-        return {f"http://{h}:{self.http_port}" for h in hosts}
 
     # ---- one page ---------------------------------------------------------------
     async def _serve_page(self, ws: ServerConnection) -> None:
@@ -395,24 +303,22 @@ class Application:
             self._log.warning("pgwidgets: bad handshake from %s: %s", ws.remote_address, exc)
             await ws.close(4003, "Bad handshake")
             return
-        session = await self._admit(ws, _normalize_id(reply.session_id), reply.token)
-        if session is None:
+        admitted = await self._admit(ws, _normalize_id(reply.session_id), reply.token)
+        if admitted is None:
             return
-        conn = session._conn_for(ws)
-        assert conn is not None
+        session, conn = admitted
         try:
             await self._read_frames(session, conn)
         finally:
             session._detach(conn)
-            if not session._conns and session._holds_slot:
-                session._holds_slot = False
-                self._admission.release()
-            if not session._conns:
-                self._idle(session)
+            if not session.is_connected:
+                self._admission.let_go(session)
+                if not self._closed:
+                    self._expiry.arm(session, self._expire)
             self._dispatch_hooks(self._disconnect_handlers, session, "on_disconnect")
 
     async def _admit(self, ws: ServerConnection, sid: Any, token: str | None
-                     ) -> Session | None:
+                     ) -> tuple[Session, Connection] | None:
         """Find or make the page's session, wait for a slot, attach and start it."""
         session = self._sessions.get(sid) if sid is not None else None
         if session is not None and (token is None or not hmac.compare_digest(
@@ -420,7 +326,7 @@ class Application:
             await ws.close(4001, "Invalid session credentials")
             return None
         fresh = False
-        if session is None or not session._conns:
+        if session is None or not session.is_connected:
             gone = asyncio.ensure_future(ws.wait_closed())
             try:
                 if not await self._admission.take(gone):
@@ -431,7 +337,7 @@ class Application:
                 self._admission.release()
                 await ws.close(4002, "Application closed")
                 return None
-            if session is not None and session._conns:     # another page won the race
+            if session is not None and session.is_connected:   # another page won the race
                 self._admission.release()
             else:
                 if session is None or self._sessions.get(sid) is not session:
@@ -440,78 +346,32 @@ class Application:
                     new_id = sid if sid is not None else self._allocate_id()
                     session = self._new_session(new_id, token if sid is not None else None)
                     fresh = True
-                session._holds_slot = True
+                self._admission.hold(session)
         try:
             await ws.send(protocol.encode(protocol.session_info(session.id, session.token)))
         except ConnectionClosed:
-            if not session._conns and session._holds_slot:
-                session._holds_slot = False
-                self._admission.release()
+            if not session.is_connected:
+                self._admission.let_go(session)
             return None
-        conn = Connection(ws, session._on_reply_error, self._dirty)
-        session._attach(conn)
+        self._expiry.cancel(session)
+        conn = session._attach(ws, rebuild_page=not fresh)
         if fresh:
             self._dispatch_hooks(self._connect_handlers, session, "on_connect")
-        else:
-            session._replay_to([conn])
-        return session
+        return session, conn
 
     async def _read_frames(self, session: Session, conn: Connection) -> None:
+        # Nothing a page sends may end its connection (the engine reports bad input).
+        write_all = self.writers.write_all
         try:
             async for data in conn.ws:
-                # Nothing a page sends may end its connection: each frame, and each
-                # message of an array frame, fails alone (logged, rate-limited).
-                try:
-                    if isinstance(data, bytes):
-                        if not conn.upload_headers:
-                            raise ProtocolError("binary frame without a binary-chunk header")
-                        session._on_upload_chunk(conn, conn.upload_headers.popleft(), data)
-                        continue
-                    events = protocol.parse_frame(data)
-                except Exception as exc:
-                    self._bad_frame(session, conn, exc, data)
-                    continue
-                for ev in events:
-                    try:
-                        self._handle(session, conn, ev)
-                    except Exception as exc:
-                        self._bad_frame(session, conn, exc, data)
-                self._write_now()             # what the frame's handlers sent, at once
+                session._receive(conn, data)
+                write_all()                   # what the frame's handlers sent, at once
         except ConnectionClosed:
             pass
 
-    def _handle(self, session: Session, conn: Connection, ev: Any) -> None:
-        if isinstance(ev, Reply):
-            conn.resolve(ev)
-        elif isinstance(ev, CallbackEvent):
-            session._on_callback(conn, ev)
-        elif isinstance(ev, ViewportEvent):
-            if session._conns and conn is session._conns[0]:
-                session._screen = (ev.width, ev.height)
-        elif isinstance(ev, ProtocolError):
-            raise ev
-        elif ev is not None:
-            conn.upload_headers.append(ev)
-
-    def _bad_frame(self, session: Session, conn: Connection, exc: Exception,
-                   data: Any) -> None:
-        # Rate-limited: a hostile page must not flood the log.
-        now = asyncio.get_running_loop().time()
-        if now - conn.bad_since > _BAD_FRAME_WINDOW:
-            if conn.bad_count > _BAD_FRAME_LOGS:
-                self._log.warning("pgwidgets: session %r: %d more malformed frames ignored",
-                                  session.id, conn.bad_count - _BAD_FRAME_LOGS)
-            conn.bad_since, conn.bad_count = now, 0
-        conn.bad_count += 1
-        if conn.bad_count <= _BAD_FRAME_LOGS:
-            # Our own bugs show with their traceback; bad input is one line.
-            self._log.warning("pgwidgets: session %r: ignored a malformed frame (%s): %.120r",
-                              session.id, exc, data,
-                              exc_info=None if isinstance(exc, ProtocolError) else exc)
-
     def _dispatch_hooks(self, handlers: list[Callable], session: Session, what: str) -> None:
         for h in handlers:
-            self._dispatcher.submit(session, h, (session,), {}, what)
+            self.dispatcher.submit(session, h, (session,), {}, what)
 
 
 def _callable(handler: Any, what: str) -> Any:
@@ -519,11 +379,3 @@ def _callable(handler: Any, what: str) -> Any:
         raise TypeError(f"{what} handler must be callable, not {type(handler).__name__}")
     return handler
 
-
-def _inject(page: bytes, ws_url: str) -> bytes:
-    script = f'<script>window.PGWIDGETS_WS_URL = "{ws_url}";</script>\n'.encode()
-    i = page.find(b"<head>")
-    if i < 0:
-        return script + page
-    i += len(b"<head>")
-    return page[:i] + b"\n" + script + page[i:]

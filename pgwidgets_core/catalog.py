@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any, Mapping
 
 __all__ = ["Kind", "MethodSpec", "WidgetDef", "Factory", "catalog", "widget_def",
-           "bind_args"]
+           "page_widget_def", "bind_args"]
 
 
 class Kind(enum.Enum):
@@ -34,6 +34,9 @@ class Kind(enum.Enum):
     CHILD = "child"
     FACTORY = "factory"
     ACTION = "action"
+
+
+_WRITE_BEHIND = frozenset({Kind.SETTER, Kind.ACTION, Kind.CHILD})
 
 
 # Methods whose value only the page knows: always a round trip.
@@ -156,6 +159,12 @@ class MethodSpec:
     clears: tuple[str, ...] = ()      # ACTION clear(): keys it drops
     returns_widget: bool = False      # CHILD whose reply carries a wrapper (MDI)
 
+    @property
+    def write_behind(self) -> bool:
+        """True when the call returns nothing the program reads: it is queued and
+        returns at once (setters, actions, structural calls but MDI's add_widget)."""
+        return self.kind in _WRITE_BEHIND and not self.returns_widget
+
 
 @dataclass(frozen=True, slots=True)
 class WidgetDef:
@@ -265,6 +274,19 @@ def widget_def(name: str) -> WidgetDef:
         return catalog()[name]
     except KeyError:
         raise KeyError(f"pgwidgets-js has no widget class {name!r}") from None
+
+
+@cache
+def _generic_def() -> WidgetDef:
+    return WidgetDef(name="Widget", base="widget", args=(), options=(), methods={},
+                     callbacks=frozenset({"resize", "map"}))
+
+
+def page_widget_def(name: str | None) -> WidgetDef:
+    """The definition for a widget the page made and named ``name`` (its JS class);
+    a bare widget definition when the name is not a class of the catalog."""
+    found = catalog().get(name or "")
+    return found if found is not None else _generic_def()
 
 
 def bind_args(owner: str, params: tuple[str, ...], args: tuple[Any, ...],

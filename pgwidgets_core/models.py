@@ -102,7 +102,7 @@ def _grid_add(tree: Tree, rec: Record, args: list[Any]) -> None:
 
 def _grid_place(tree: Tree, rec: Record, widgets: list[Any], fixed: int, axis: int) -> None:
     for i, w in enumerate(widgets or []):
-        child = getattr(w, "_rec", None)
+        child = tree.lookup(w)
         if child is None:
             continue
         cell = [w, fixed, i] if axis == 1 else [w, i, fixed]
@@ -156,12 +156,12 @@ def _grid_delete(axis: int) -> Callable[[Tree, Record, list[Any]], None]:
 _GROUPED = frozenset({"RadioButton", "ToggleButton", "ToolBarAction"})
 
 
-def _group_root(rec: Record) -> Record:
+def _group_root(tree: Tree, rec: Record) -> Record:
     seen = set()
     while rec.wid not in seen:
         seen.add(rec.wid)
         owner = rec.seeded.get("group")
-        owner_rec = getattr(owner[0], "_rec", None) if owner else None
+        owner_rec = tree.lookup(owner[0]) if owner else None
         if owner_rec is None:
             return rec
         rec = owner_rec
@@ -173,9 +173,9 @@ def _select(tree: Tree, rec: Record, args: list[Any]) -> None:
     (no callback), so the record does the same."""
     if not args or not args[0]:
         return
-    root = _group_root(rec)
+    root = _group_root(tree, rec)
     for other in tree.records.values():
-        if other is not rec and other.defn is rec.defn and _group_root(other) is root \
+        if other is not rec and other.defn is rec.defn and _group_root(tree, other) is root \
                 and other.read("state"):
             other.write("state", (False,))
 
@@ -191,7 +191,7 @@ def _popup(tree: Tree, rec: Record, args: list[Any]) -> None:
 # ---- closing a child --------------------------------------------------------------------
 
 def _close_child(tree: Tree, rec: Record, args: list[Any]) -> None:
-    child = getattr(args[0], "_rec", None) if args else None
+    child = tree.lookup(args[0]) if args else None
     if child is not None and child.parent is rec:
         tree.detach(child)
 

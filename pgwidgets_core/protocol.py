@@ -14,8 +14,9 @@ from typing import Any, Callable
 
 from .errors import ProtocolError
 
-__all__ = ["Ref", "MAX_SAFE_INT", "is_wid", "encode", "from_wire", "parse_frame", "Reply", "CallbackEvent",
-           "ViewportEvent", "UploadChunk", "Inbound"]
+__all__ = ["Ref", "MAX_SAFE_INT", "is_wid", "encode", "from_wire", "parse_frame", "Reply",
+           "CallbackEvent", "ViewportEvent", "UploadChunk", "Inbound", "Solo", "array_frame",
+           "binary_frames", "BINARY_SINGLE", "BINARY_CHUNK"]
 
 
 class Ref:
@@ -257,3 +258,54 @@ def reconstruct_start(next_wid: int) -> dict[str, Any]:
 
 def reconstruct_end() -> dict[str, Any]:
     return {"type": "reconstruct-end"}
+
+
+def flush() -> dict[str, Any]:
+    """A marker the page answers at once (with "Unknown message type"): its reply comes
+    after the replies to everything sent before it."""
+    return {"type": "flush"}
+
+
+# ---- frames ------------------------------------------------------------------------
+
+class Solo(str):
+    """An encoded message that must travel in a frame of its own (binary-transfer
+    headers: the page pairs them with the binary frame that follows)."""
+
+    __slots__ = ()
+
+
+def array_frame(texts: list[str]) -> str:
+    """Several encoded messages as one array frame (the page answers with one array
+    of replies, in order)."""
+    return "[" + ",".join(texts) + "]"
+
+
+#: Binary payloads up to this size go in one frame, larger ones in announced chunks.
+BINARY_SINGLE = 2**20
+BINARY_CHUNK = 512 * 1024
+
+
+def binary_frames(rid: int, wid: int, method: str, args: list[Any], data: bytes, *,
+                  shape: Any = None, dtype: str | None = None) -> list[Solo | bytes]:
+    """The frames that call ``method(data, *args)`` in a page: a ``binary-call`` header
+    and one binary frame, or (above :data:`BINARY_SINGLE`, or with a ``dtype``) a
+    ``binary-call-chunked`` announce and a header + frame per 512 KiB chunk. ``rid``
+    is the message id, also used as the transfer id."""
+    if len(data) <= BINARY_SINGLE and dtype is None:
+        return [Solo(encode({"type": "binary-call", "id": rid, "wid": wid, "method": method,
+                             "args": args})), bytes(data)]
+    n = max(1, -(-len(data) // BINARY_CHUNK))
+    announce: dict[str, Any] = {"type": "binary-call-chunked", "id": rid, "wid": wid,
+                                "method": method, "args": args, "transfer_id": rid,
+                                "num_chunks": n}
+    if dtype is not None:
+        announce["dtype"] = dtype
+        if shape is not None:
+            announce["shape"] = list(shape)
+    frames: list[Solo | bytes] = [Solo(encode(announce))]
+    for i in range(n):
+        frames.append(Solo(encode({"type": "binary-chunk", "transfer_id": rid,
+                                   "chunk_index": i, "num_chunks": n, "encoding": "binary"})))
+        frames.append(bytes(data[i * BINARY_CHUNK:(i + 1) * BINARY_CHUNK]))
+    return frames

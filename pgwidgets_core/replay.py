@@ -6,6 +6,7 @@ reply: the whole plan is queued at once and the page runs it in order.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 from . import models, protocol
@@ -14,11 +15,19 @@ from .state import DEFERRED_KEYS, Record, Tree, setter_call
 
 __all__ = ["replay_plan", "Step"]
 
-Step = tuple[dict[str, Any], Record | None, str]
+
+@dataclass(slots=True)
+class Step:
+    """One message of a rebuild: ``msg`` (without id), the record it concerns and a
+    label for errors; with ``data``, a binary call of ``msg``'s method and args."""
+    msg: dict[str, Any]
+    rec: Record | None
+    what: str
+    data: bytes | None = None
 
 
 def _calls(rec: Record, calls: models.Calls, what: str) -> list[Step]:
-    return [(protocol.call(rec.wid, m, a), rec, f"{m} ({what})") for m, a in calls]
+    return [Step(protocol.call(rec.wid, m, a), rec, f"{m} ({what})") for m, a in calls]
 
 
 def replay_plan(tree: Tree) -> list[Step]:
@@ -32,8 +41,8 @@ def replay_plan(tree: Tree) -> list[Step]:
     tree expansion, and visibility; bracketed by reconstruct-start / reconstruct-end.
     """
     order = list(tree.walk())
-    steps: list[Step] = [(protocol.reconstruct_start(tree.next_wid), None,
-                          "reconstruct-start")]
+    steps: list[Step] = [Step(protocol.reconstruct_start(tree.next_wid), None,
+                              "reconstruct-start")]
     created: set[int] = set()
 
     def create(rec: Record) -> None:
@@ -44,8 +53,8 @@ def replay_plan(tree: Tree) -> list[Step]:
             other = tree.records.get(dep.wid)
             if other is not None:
                 create(other)
-        steps.append((protocol.create(rec.wid, rec.defn.name, rec.create_args), rec,
-                      "create"))
+        steps.append(Step(protocol.create(rec.wid, rec.defn.name, rec.create_args), rec,
+                          "create"))
 
     for rec in order:
         create(rec)
@@ -61,20 +70,20 @@ def replay_plan(tree: Tree) -> list[Step]:
                 continue
             method, margs = setter_call(key, args)
             timeline.append((rec.stamps.get(key, rec.born), 1, [
-                (protocol.call(rec.wid, method, margs), rec, f"{method} (state {key!r})")]))
+                Step(protocol.call(rec.wid, method, margs), rec, f"{method} (state {key!r})")]))
         # Siblings keep their list order (an insert_widget is replayed as an add at
         # its place); as a group they keep the moments their attaches happened.
         for e, stamp in zip(rec.children, sorted(e.stamp for e in rec.children)):
-            timeline.append((stamp, 1, [(protocol.call(rec.wid, e.method, e.args), rec,
-                                         e.method)]))
-        timeline.append((rec.born, 3, [(protocol.listen(rec.wid, action), rec,
-                                        f"listen {action!r}") for action in rec.listens]))
+            timeline.append((stamp, 1, [Step(protocol.call(rec.wid, e.method, e.args), rec,
+                                             e.method)]))
+        timeline.append((rec.born, 3, [Step(protocol.listen(rec.wid, action), rec,
+                                            f"listen {action!r}") for action in rec.listens]))
         image = rec.state.get("_binary_image")
         if image is not None:
             fmt, data = image
-            timeline.append((rec.stamps.get("_binary_image", rec.born), 1, [(
-                {"type": "binary-call", "wid": rec.wid, "method": "set_binary_image",
-                 "args": [fmt], "__binary__": data}, rec, "binary image")]))
+            timeline.append((rec.stamps.get("_binary_image", rec.born), 1, [Step(
+                protocol.call(rec.wid, "set_binary_image", [fmt]), rec, "binary image",
+                data=data)]))
     timeline.sort(key=lambda t: (t[0], t[1]))
     for _, _, group in timeline:
         steps += group
@@ -84,16 +93,16 @@ def replay_plan(tree: Tree) -> list[Step]:
         vis = rec.state.get("visible")
         if vis is not None:
             method, margs = setter_call("visible", vis)
-            steps.append((protocol.call(rec.wid, method, margs), rec, method))
+            steps.append(Step(protocol.call(rec.wid, method, margs), rec, method))
     for rec in order:
         steps += _calls(rec, models.replay_late(rec), "view state")
         for key in DEFERRED_KEYS:
             args = rec.state.get(key)
             if args is not None:
                 method, margs = setter_call(key, args)
-                steps.append((protocol.call(rec.wid, method, margs), rec,
-                              f"{method} (state {key!r})"))
-    steps.append((protocol.reconstruct_end(), None, "reconstruct-end"))
+                steps.append(Step(protocol.call(rec.wid, method, margs), rec,
+                                  f"{method} (state {key!r})"))
+    steps.append(Step(protocol.reconstruct_end(), None, "reconstruct-end"))
     return steps
 
 

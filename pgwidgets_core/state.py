@@ -9,19 +9,16 @@ from __future__ import annotations
 from itertools import count
 from typing import Any, Iterator
 
-from . import protocol
 from .catalog import WidgetDef
 from .protocol import Ref
 
-__all__ = ["Record", "Entry", "Tree", "auto_listens", "apply_callback", "setter_call",
-           "DEFERRED_KEYS"]
+__all__ = ["Record", "Entry", "Tree", "PageFacts", "auto_listens", "apply_callback",
+           "setter_call", "DEFERRED_KEYS"]
 
 # Keys replayed after every widget has its children (they select among them).
 DEFERRED_KEYS = ("sizes", "index", "scroll_position", "scroll_percent")
 
-# One clock for every write and attach of every record: a rebuild replays them in the
-# order they last happened (a child's resize before or after its attach matters).
-_clock = count(1)
+Clock = Iterator[int]
 
 
 class Entry:
@@ -30,32 +27,38 @@ class Entry:
 
     __slots__ = ("method", "args", "child", "stamp")
 
-    def __init__(self, method: str, args: list[Any], child: Record | None) -> None:
+    def __init__(self, method: str, args: list[Any], child: Record | None, stamp: int) -> None:
         self.method = method
         self.args = args
         self.child = child
-        self.stamp = next(_clock)
+        self.stamp = stamp
 
 
 class Record(Ref):
     """What Python knows of one widget: enough to build it again in any page."""
 
     __slots__ = ("defn", "wid", "create_args", "seeded", "state", "stamps", "children",
-                 "parent", "listens", "destroyed", "born")
+                 "parent", "listens", "handlers", "destroyed", "born", "obj", "_clock")
 
     def __init__(self, defn: WidgetDef, wid: int, create_args: list[Any],
-                 seeded: dict[str, tuple[Any, ...]]) -> None:
+                 seeded: dict[str, tuple[Any, ...]], clock: Clock) -> None:
+        # The session's clock stamps every write and attach: a rebuild replays them in
+        # the order they last happened (a child's resize before or after its attach).
+        self._clock = clock
         self.defn = defn
         self.wid = wid
         self.create_args = create_args     # the exact ``args`` of the create message
         self.seeded = seeded               # key -> args, from constructor args/options
         self.state: dict[str, tuple[Any, ...]] = {}   # key -> setter args, latest last
         self.stamps: dict[str, int] = {}              # key -> when it was last written
-        self.born = next(_clock)
+        self.born = next(clock)
         self.children: list[Entry] = []
         self.parent: Record | None = None
         self.listens: dict[str, None] = {}  # actions listened for (ordered set)
+        # action -> the program's handlers, as the shell registered them (opaque here)
+        self.handlers: dict[str, list[Any]] | None = None
         self.destroyed = False
+        self.obj: Any = None               # the object the program holds (a Widget)
 
     def __repr__(self) -> str:
         return f"<{self.defn.name} wid={self.wid}>"
@@ -65,7 +68,7 @@ class Record(Ref):
         """Record a setter; the latest write moves to the end (replay order)."""
         self.state.pop(key, None)
         self.state[key] = args
-        self.stamps[key] = next(_clock)
+        self.stamps[key] = next(self._clock)
 
     def read(self, key: str) -> Any:
         """The local answer of a getter: recorded, else constructor, else default."""
@@ -77,38 +80,52 @@ class Record(Ref):
         return args[0] if len(args) == 1 else tuple(args)
 
 
-# Widget ids the page's constructor of a class uses for widgets of its own (a
-# ScrollArea's scroll bars...), learned from create replies. The page numbers them from
-# its counter right after the widget's own (wasted) auto id; allocating past them keeps
-# Python's ids from landing on them.
-_INTERNAL: dict[str, int] = {}
+class PageFacts:
+    """What the pages of one application taught us about pgwidgets-js: how many widget
+    ids the page's constructor of a class uses for widgets of its own (a ScrollArea's
+    scroll bars...), learned from create replies. The page numbers them from its
+    counter right after the widget's own (wasted) auto id; allocating past them keeps
+    Python's ids from landing on them. One per Application (loop thread only)."""
 
+    __slots__ = ("internal",)
 
-def learn_internal(cls: str, wid: int, next_wid: int) -> None:
-    """A create of ``cls`` at ``wid`` left the page's counter at ``next_wid``."""
-    used = next_wid - wid - 2
-    if 0 < used < 64 and used > _INTERNAL.get(cls, 0):
-        _INTERNAL[cls] = used
+    def __init__(self) -> None:
+        self.internal: dict[str, int] = {}
+
+    def learn(self, cls: str, wid: int, next_wid: int) -> None:
+        """A create of ``cls`` at ``wid`` left the page's counter at ``next_wid``."""
+        used = next_wid - wid - 2
+        if 0 < used < 64 and used > self.internal.get(cls, 0):
+            self.internal[cls] = used
 
 
 class Tree:
     """Every record of one session: the registry by wid and the ordered roots."""
 
-    def __init__(self) -> None:
+    def __init__(self, facts: PageFacts | None = None) -> None:
         self.records: dict[int, Record] = {}
         self.roots: dict[int, Record] = {}
         self.next_wid = 1
+        self.facts = facts if facts is not None else PageFacts()
+        self.clock: Clock = count(1)
+
+    def record(self, defn: WidgetDef, create_args: list[Any],
+               seeded: dict[str, tuple[Any, ...]], *, wid: int | None = None) -> Record:
+        """A new record on this tree's clock; a fresh wid unless ``wid`` is given (not
+        yet registered: see :meth:`add`)."""
+        return Record(defn, self.allocate(defn.name) if wid is None else wid, create_args,
+                      seeded, self.clock)
 
     def allocate(self, cls: str | None = None) -> int:
         """A new wid. For a create of ``cls``, the ids the page will use for it (its own
         auto id and its internal widgets) are skipped too, so the two counters agree."""
         wid = self.next_wid
-        self.next_wid += 1 if cls is None else 2 + _INTERNAL.get(cls, 0)
+        self.next_wid += 1 if cls is None else 2 + self.facts.internal.get(cls, 0)
         return wid
 
     def page_ids(self, cls: str) -> int:
         """How many ids a page's counter advances when it creates ``cls``."""
-        return 1 + _INTERNAL.get(cls, 0)
+        return 1 + self.facts.internal.get(cls, 0)
 
     def bump(self, wid: int) -> None:
         """Never hand out ``wid`` or anything below it again (page-made widgets)."""
@@ -116,9 +133,19 @@ class Tree:
             self.next_wid = wid + 1
 
     def add(self, rec: Record) -> None:
+        """Register a widget the program made: a root until attached."""
         self.bump(rec.wid)
         self.records[rec.wid] = rec
         self.roots[rec.wid] = rec
+
+    def lookup(self, value: Any) -> Record | None:
+        """The record a widget argument (anything with a ``wid``) stands for."""
+        return self.records.get(value.wid) if isinstance(value, Ref) else None
+
+    def adopt(self, rec: Record) -> None:
+        """Register a widget the page made (never a root: its parent made it)."""
+        self.bump(rec.wid)
+        self.records[rec.wid] = rec
 
     def attach(self, parent: Record, child: Record | None, method: str, args: list[Any],
                *, single: bool = False, index: int | None = None) -> None:
@@ -130,7 +157,7 @@ class Tree:
             self.detach(child)
             self.roots.pop(child.wid, None)
             child.parent = parent
-        entry = Entry(method, args, child)
+        entry = Entry(method, args, child, next(self.clock))
         if index is None or child is None:
             parent.children.append(entry)
         else:

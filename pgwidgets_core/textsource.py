@@ -39,8 +39,8 @@ def _refs(tree: Tree, rec: Record) -> list[Record]:
             and r.create_args and getattr(r.create_args[0], "wid", None) == rec.wid]
 
 
-def _offset(ref: Any) -> int | None:
-    r = getattr(ref, "_rec", None)
+def _offset(tree: Tree, ref: Any) -> int | None:
+    r = tree.lookup(ref)
     if r is None:
         return None
     v = r.read("offset")
@@ -127,7 +127,7 @@ def on_call(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
         m.defs.pop(args[0], None)
         m.tags = [t for t in m.tags if t[0] != args[0]]
     elif method in ("apply_tag", "remove_tag") and len(args) >= 3:
-        s, e = _offset(args[1]), _offset(args[2])
+        s, e = _offset(tree, args[1]), _offset(tree, args[2])
         if s is None or e is None:
             return
         s, e = min(s, e), max(s, e)
@@ -145,13 +145,13 @@ def on_call(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
                     clipped.append([name, e, te])
             m.tags = clipped
     elif method == "insert_text" and len(args) >= 2:
-        at = _offset(args[0])
+        at = _offset(tree, args[0])
         if at is not None:
             _replace(tree, rec, at, at, str(args[1]))
             for name in (args[2] if len(args) > 2 and args[2] else []):
                 m.tags.append([name, at, at + len(str(args[1]))])
     elif method == "delete_range" and len(args) >= 2:
-        s, e = _offset(args[0]), _offset(args[1])
+        s, e = _offset(tree, args[0]), _offset(tree, args[1])
         if s is not None and e is not None:
             _replace(tree, rec, min(s, e), max(s, e), "")
     _sync_ctor(rec)

@@ -4,20 +4,43 @@ from __future__ import annotations
 
 import inspect
 import threading
+import time
 from functools import partial
 from typing import Any, Callable
 
 from pgwidgets_core.application import Application as CoreApplication
 from pgwidgets_core.errors import ApplicationClosedError
+from pgwidgets_core.facade import Twins
 
-from .dispatch import Dispatcher
+from .dispatch import ThreadRunner
 from .portal import Portal
-from .proxy import Proxy, mirror, to_sync
+from .proxy import Proxy, mirror, plain, to_sync
 from .session import Session
 
-__all__ = ["Application", "Session"]
+__all__ = ["Application", "Session", "HostLink"]
 
 _CORE_INIT = inspect.signature(CoreApplication.__init__)
+_FACADE_OWN = ("handler_runner",)     # core parameters this facade fills itself
+
+
+class HostLink:
+    """A GUI host loop attached with :meth:`Application.attach_host`."""
+
+    def __init__(self, app: Application, wake: Callable[[], None]) -> None:
+        self.app = app
+        self.ident = threading.get_ident()
+        self._wake = wake
+        lane = app._runner.serial
+        lane.wakers.append(wake)
+        lane.claim(self.ident)
+
+    def detach(self) -> None:
+        """The host stops running the handlers (they wait for ``run()`` /
+        ``process_events()`` again)."""
+        lane = self.app._runner.serial
+        if self._wake in lane.wakers:
+            lane.wakers.remove(self._wake)
+        lane.unclaim(self.ident)
 
 
 class Application(Proxy):
@@ -36,24 +59,30 @@ class Application(Proxy):
         self._done = threading.Event()     # set once that close() has finished
         params = _CORE_INIT.bind(None, *args, **kwargs).arguments
         del params["self"]
-        mode = params.pop("concurrency_handling",
-                          _CORE_INIT.parameters["concurrency_handling"].default)
+        for name in _FACADE_OWN:
+            if name in params:
+                raise TypeError(f"pgwidgets_sync.Application() got an unexpected keyword "
+                                f"argument {name!r} (the blocking API runs handlers itself)")
+        self._mode = params.get("concurrency_handling",
+                                _CORE_INIT.parameters["concurrency_handling"].default)
         self._portal = Portal(30.0)
         try:
-            self._portal.call(self._setup, mode, params)
+            self._portal.call(self._setup, params)
         except BaseException:
             self._portal.close()
             raise
 
-    __init__.__signature__ = _CORE_INIT  # type: ignore[attr-defined]
+    __init__.__signature__ = _CORE_INIT.replace(  # type: ignore[attr-defined]
+        parameters=[p for n, p in _CORE_INIT.parameters.items() if n not in _FACADE_OWN])
 
-    def _setup(self, mode: str, params: dict[str, Any]) -> None:
-        # Loop thread. The core's own dispatch just hands each call to us, at once.
-        self._core = CoreApplication(**params, concurrency_handling="concurrent")
-        self._log = self._core._log
-        self._dispatch = Dispatcher(mode)
+    def _setup(self, params: dict[str, Any]) -> None:
+        # Loop thread. The core decides which handlers run in order; ours run them.
+        self._twins = Twins()
+        self._runner = ThreadRunner(partial(to_sync, self), self._report)
+        self._core = CoreApplication(**params, handler_runner=self._runner)
+        self._log = self._core.logger
         self._portal.timeout = self._core.call_timeout
-        self._portal.after_drain = self._core._write_now
+        self._portal.after_drain = self._core.writers.write_all
 
     def __repr__(self) -> str:
         return f"<sync Application {self._core.url}>"
@@ -61,43 +90,35 @@ class Application(Proxy):
     def on_connect(self, handler: Callable[[Session], Any]) -> Callable[[Session], Any]:
         """Register ``handler(session)``, a plain function run for each new session on
         its callback thread; it builds the UI. Usable as a decorator."""
-        self._call("on_connect", self._handler(handler))
+        self._call("on_connect", plain(handler))
         return handler
 
     def on_disconnect(self, handler: Callable[[Session], Any]) -> Callable[[Session], Any]:
         """Register ``handler(session)``, run on the session's callback thread each
         time one of its pages disconnects. Usable as a decorator."""
-        self._call("on_disconnect", self._handler(handler))
+        self._call("on_disconnect", plain(handler))
         return handler
 
-    def _handler(self, fn: Callable[..., Any], session: Session | None = None,
-                 extra: tuple = (), kwargs: dict | None = None,
-                 report: Callable | None = None) -> Callable[..., None]:
-        # What the core calls on the loop in place of fn: fn and its arguments, made
-        # sync, go to the session's runner (the session is the first argument if None).
-        if not callable(fn) or inspect.iscoroutinefunction(fn):
-            raise TypeError(f"a pgwidgets_sync handler is a plain function, not {fn!r}")
-
-        def on_loop(*args: Any) -> None:
-            args = to_sync(self, args)
-            s = session if session is not None else args[0]
-            s._runner.deliver((fn, args + extra, kwargs or {}, None,
-                               report or partial(self._report, s, fn)))
+    def _relay(self, handler: Callable[..., Any], what: str) -> Callable[..., None]:
+        # For core hooks called on the loop (on_error, on_destroy): run the handler on
+        # the session's callback thread instead.
+        def on_loop(session: Any, *args: Any) -> None:
+            self._core.dispatcher.submit(session, handler, (session, *args), {}, what)
         return on_loop
 
-    def _report(self, session: Session, fn: Any, exc: Exception) -> None:
+    def _report(self, session: Any, fn: Any, what: str, exc: Exception) -> None:
         # A handler failed, on its thread: the core session logs it and tells its error
         # handlers, as for an async handler. Failures caused by close() are expected.
         if self._closing and isinstance(exc, ApplicationClosedError):
             return
         exc.add_note(f"in the pgwidgets_sync handler {getattr(fn, '__qualname__', fn)}")
+        if what == "on_error":            # an error handler failed: do not loop
+            self._log.error("pgwidgets_sync: an error handler failed: %s", exc, exc_info=exc)
+            return
         try:
-            self._portal.submit(None, session._core._report, exc)
+            self._portal.submit(None, session.report_error, exc)
         except ApplicationClosedError:
-            self._log_failure(exc)
-
-    def _log_failure(self, exc: Exception) -> None:
-        self._log.error("pgwidgets_sync: a handler failed: %s", exc, exc_info=exc)
+            self._log.error("pgwidgets_sync: a handler failed: %s", exc, exc_info=exc)
 
     def run(self) -> None:
         """Start if needed, then block until :meth:`close` (from any thread) or Ctrl-C,
@@ -105,7 +126,7 @@ class Application(Proxy):
         try:
             self.start()
             while not self._done.is_set() and self._portal.alive:
-                self._dispatch.process(0.1)
+                self._process(0.1)
         except KeyboardInterrupt:
             pass
         finally:
@@ -115,7 +136,31 @@ class Application(Proxy):
         """Run the queued handlers on this thread (``serialized`` mode), waiting up to
         ``timeout`` for the first; return how many ran. Other modes just wait."""
         self._portal.guard()
-        return self._dispatch.process(timeout)
+        return self._process(timeout)
+
+    def _process(self, timeout: float) -> int:
+        if self._mode == "serialized":
+            return self._runner.serial.process(timeout)
+        time.sleep(timeout)
+        return 0
+
+    def attach_host(self, wake: Callable[[], None]) -> HostLink:
+        """Let a GUI host loop run the handlers (``serialized`` mode), on this thread.
+
+        ``wake()`` is called, from any thread, whenever handlers (or ``gui_do`` calls)
+        are queued, and once more when the application closes; the host then calls
+        :meth:`process_events` with timeout 0 on this thread, where ``gui_call`` also
+        runs inline. ``pgwidgets_sync.hosts`` uses this for Qt and Tk."""
+        if self._mode != "serialized":
+            raise ValueError("attach_host() needs an Application made with "
+                             "concurrency_handling='serialized' (its handlers then run on "
+                             f"the host's thread); this one is {self._mode!r}")
+        return HostLink(self, wake)
+
+    @property
+    def is_closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self._closing
 
     def close(self) -> None:
         """Close every page and both servers; stop the handler threads and the loop
@@ -130,7 +175,7 @@ class Application(Proxy):
                 self._call("close")
         finally:
             self._portal.close()
-            self._dispatch.close()
+            self._runner.join()
             self._done.set()
 
     def __enter__(self) -> Application:

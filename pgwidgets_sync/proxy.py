@@ -2,8 +2,8 @@
 
 Arguments cross to the loop with sync objects replaced by their core twins
 (``to_core``, any thread); results and handler arguments come back the other way
-(``to_sync``, on the loop thread only, so each core object gets exactly one proxy,
-kept in its ``_sync`` slot).
+(``to_sync``, on the loop thread only, so each core object has one proxy at a time,
+found in the application's ``Twins``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,15 @@ from pgwidgets_core.application import Application as CoreApplication
 from pgwidgets_core.session import Session as CoreSession
 from pgwidgets_core.widget import Widget as CoreWidget
 
-__all__ = ["Proxy", "Later", "forward", "like", "mirror", "to_core", "to_sync", "resolve"]
+__all__ = ["Proxy", "Later", "forward", "like", "mirror", "plain", "to_core", "to_sync",
+           "resolve"]
+
+
+def plain(fn: Any) -> Any:
+    """``fn``, if it can be a pgwidgets_sync handler (run on a thread of ours)."""
+    if not callable(fn) or inspect.iscoroutinefunction(fn):
+        raise TypeError(f"a pgwidgets_sync handler is a plain function, not {fn!r}")
+    return fn
 
 
 class Later:
@@ -125,9 +133,8 @@ def to_sync(app: Any, value: Any) -> Any:
     """``value`` with core objects (also in tuples, lists, dicts, generators) made
     sync; a proxy is made on first sight. Loop thread only."""
     if isinstance(value, (CoreWidget, CoreSession)):
-        if value._sync is None:
-            _adopt(app, value)
-        return value._sync
+        proxy = app._twins.get(value)
+        return proxy if proxy is not None else _adopt(app, value)
     if isinstance(value, CoreApplication):
         return app
     t = type(value)
@@ -138,12 +145,13 @@ def to_sync(app: Any, value: Any) -> Any:
     return value
 
 
-def _adopt(app: Any, core: CoreWidget | CoreSession) -> None:
+def _adopt(app: Any, core: CoreWidget | CoreSession) -> Any:
     from .session import Session
     from .widget import sync_class
     if isinstance(core, CoreSession):
-        Session(app, core)
+        proxy: Any = Session(app, core)
     else:
         proxy = object.__new__(sync_class(type(core)))
         proxy._core, proxy._app, proxy._session = core, app, to_sync(app, core.session)
-        core._sync = proxy
+    app._twins.add(core, proxy)
+    return proxy

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from pgwidgets_core.catalog import catalog
 from pgwidgets_core.session import Session as CoreSession
 
+from .dispatch import Lane
 from .portal import Reply
-from .proxy import Proxy, mirror
+from .proxy import Proxy, mirror, plain
 from .widget import Widget, widget_class
 
 if TYPE_CHECKING:
@@ -26,14 +27,13 @@ class Session(Proxy):
     (``per_session``), the one in ``app.run()`` (``serialized``) or a pool's.
     """
 
-    __slots__ = ("_runner", "_namespace")
+    __slots__ = ("_lane", "_namespace", "__weakref__")
 
     def __init__(self, app: Application, core: CoreSession) -> None:
         # Loop thread only: made by to_sync.
         self._app, self._core = app, core
-        self._runner = app._dispatch.for_session(core.id)
+        self._lane: Lane = app._runner.lane(app._core.dispatcher.lane(core))
         self._namespace: types.SimpleNamespace | None = None
-        core._sync = self
 
     def __repr__(self) -> str:
         return f"<sync Session {self._core.id!r}>"
@@ -58,26 +58,29 @@ class Session(Proxy):
     def on_error(self, handler: Callable[[Session, Exception], Any]) -> Callable:
         """Register ``handler(session, error)`` for errors of calls nobody waited for;
         it runs on the callback thread. Usable as a decorator."""
-        self._call("on_error", self._app._handler(handler, report=self._app._log_failure))
+        self._call("on_error", self._app._relay(plain(handler), "on_error"))
         return handler
 
-    def _destroyed(self) -> None:
-        # Loop thread, called by the core session's destroy(): no more handlers.
-        self._app._dispatch.release(self._runner)
+    def on_destroy(self, handler: Callable[[Session], Any]) -> Callable:
+        """Register ``handler(session)``, run on the callback thread when the session
+        is destroyed. Usable as a decorator."""
+        self._call("on_destroy", self._app._relay(plain(handler), "on_destroy"))
+        return handler
 
     def gui_do(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Queue ``fn(*args, **kwargs)`` for the callback thread; return at once.
         An exception goes to the error handlers."""
-        self._runner.put((fn, args, kwargs, None, partial(self._app._report, self, fn)))
+        self._lane.put((fn, args, kwargs, None,
+                        partial(self._app._report, self._core, fn, "gui_do")))
 
     def gui_call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run ``fn(*args, **kwargs)`` on the callback thread (inline if already
         there) and return its result, within the call timeout."""
-        if self._runner.is_home():
+        if self._lane.is_home():
             return fn(*args, **kwargs)
         self._app._portal.guard()
         reply = Reply()
-        self._runner.put((fn, args, kwargs, reply, None))
+        self._lane.put((fn, args, kwargs, reply, None))
         return self._app._portal.wait(reply)
 
 

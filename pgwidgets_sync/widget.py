@@ -12,20 +12,18 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
-from pgwidgets_core.catalog import Kind, MethodSpec, bind_args
+from pgwidgets_core import facade
+from pgwidgets_core.catalog import MethodSpec, bind_args
 from pgwidgets_core.widget import Widget as CoreWidget
 from pgwidgets_core.widget import widget_class as core_widget_class
 
-from .proxy import Later, Proxy, forward, like, mirror, resolve, to_core
+from .proxy import Later, Proxy, forward, like, mirror, plain, resolve, to_core
 
 if TYPE_CHECKING:
     from .application import Application
     from .session import Session
 
 __all__ = ["Widget", "widget_class", "sync_class"]
-
-# The kinds the core runs write-behind (CHILD calls that answer a widget excepted).
-_QUEUED = frozenset({Kind.SETTER, Kind.ACTION, Kind.CHILD})
 
 
 class Widget(Proxy):
@@ -45,12 +43,12 @@ class Widget(Proxy):
         if not isinstance(session, Session):
             raise TypeError(f"{type(self).__name__}() needs a pgwidgets_sync Session first, "
                             f"not {type(session).__name__}")
-        type(self)._core_class._check_args(args, kwargs)      # TypeError here, at once
+        facade.check_args(type(self)._core_class, args, kwargs)   # TypeError here, at once
         self._app, self._session = session._app, session
         later = Later()
         self._core = later
-        self._app._portal.submit(session._core._report, _create, self, later, session._core,
-                                 to_core(args), to_core(kwargs))
+        self._app._portal.submit(session._core.report_error, _create, self, later,
+                                 session._core, to_core(args), to_core(kwargs))
 
     def __repr__(self) -> str:
         return f"<sync {self._core!r}>"
@@ -78,16 +76,17 @@ class Widget(Proxy):
         self._register("add_callback", action, handler, extra_args, extra_kwargs)
 
     def _register(self, how: str, action: str, handler: Any, extra: tuple, kw: dict) -> None:
-        self._call(how, action, self._app._handler(handler, self._session, extra, kw))
+        self._call(how, action, plain(handler), *extra, **kw)
 
     def destroy(self) -> None:
         """Destroy this widget in every page and forget it (children included);
         returns at once."""
-        self._app._portal.submit(self._session._core._report, _call_core, self, "destroy", [])
+        self._app._portal.submit(self._session._core.report_error, _call_core, self,
+                                 "destroy", [])
 
     def has_callback(self, action: str) -> bool:
         """True if this widget class has the callback ``action`` (class data)."""
-        return action in type(self)._core_class._defn.callbacks
+        return action in facade.definition(type(self)._core_class).callbacks
 
 
 mirror(Widget, CoreWidget)          # wid, add_cursor, is_container
@@ -96,7 +95,7 @@ mirror(Widget, CoreWidget)          # wid, add_cursor, is_container
 def _create(proxy: Widget, later: Later, core_session: Any, args: tuple,
             kwargs: dict) -> None:
     core = type(proxy)._core_class(core_session, *resolve(args), **resolve(kwargs))
-    core._sync = proxy
+    proxy._app._twins.add(core, proxy)
     later.core = proxy._core = core
 
 
@@ -106,13 +105,14 @@ def _call_core(proxy: Widget, name: str, args: list[Any]) -> Any:
 
 
 def _method(core_class: type[CoreWidget], spec: MethodSpec) -> Callable[..., Any]:
-    if spec.kind not in _QUEUED or spec.returns_widget:
+    if not spec.write_behind:
         return forward(core_class, spec.name)
     name, params, owner = spec.name, spec.params, f"{core_class.__name__}.{spec.name}"
 
     def queued(self: Widget, *args: Any, **kwargs: Any) -> None:
         bound = bind_args(owner, params, to_core(args), to_core(kwargs))
-        self._app._portal.submit(self._session._core._report, _call_core, self, name, bound)
+        self._app._portal.submit(self._session._core.report_error, _call_core, self, name,
+                                 bound)
     return like(queued, getattr(core_class, name))
 
 
@@ -120,8 +120,9 @@ def _method(core_class: type[CoreWidget], spec: MethodSpec) -> Callable[..., Any
 def sync_class(core_class: type[CoreWidget]) -> type[Widget]:
     """The blocking class for a core widget class."""
     ns: dict[str, Any] = {"__slots__": (), "_core_class": core_class, "__module__": __name__,
-                          "__doc__": core_class.__doc__}
-    for spec in core_class._defn.methods.values():
+                          "__doc__": core_class.__doc__,
+                          "definition": facade.definition(core_class)}
+    for spec in facade.methods(core_class).values():
         ns[spec.name] = _method(core_class, spec)
     cls = type(core_class.__name__, (Widget,), ns)
     if "__signature__" in vars(core_class):

@@ -95,7 +95,7 @@ async def build_ui(session: Any) -> FuzzUI:
             ui.handled[action] += 1
         return handler
     for w in [top, box, *kids, t1, t2, timer]:
-        for action in sorted(w._defn.callbacks):
+        for action in sorted(w.definition.callbacks):
             if w is tabs and action == "page-close":
                 continue          # left to the library (it closes the tab by itself)
             await w.on(action, counter(action))
@@ -364,7 +364,7 @@ async def run(n_frames: int, seed: int, deadline: float) -> dict[str, Any]:
             await storm.open()
             assert storm.page is not None
             session = app._sessions[storm.sid]
-            targets = {w.wid: sorted(w._defn.callbacks) for w in session.walk_widget_tree()}
+            targets = {w.wid: sorted(w.definition.callbacks) for w in session.walk_widget_tree()}
             t0 = time.monotonic()
             steps = await asyncio.to_thread(generate, n_frames, seed, targets)
             gen_s = time.monotonic() - t0
@@ -470,9 +470,9 @@ def _state(session: Any, rss: int) -> dict[str, Any]:
     from pgwidgets_core import widget
     conns = session._conns
     c = conns[0] if conns else None
-    return {"rss_kib": rss, "widgets": len(session._widgets),
-            "records": len(session._tree.records), "next_wid": session._tree.next_wid,
-            "pending": len(c.pending) if c else None,
-            "upload_headers": len(c.upload_headers) if c else None,
-            "open_uploads": len(c.uploads.transfers) if c else None,
+    return {"rss_kib": rss, "widgets": len(session.engine.tree.records),
+            "records": len(session.engine.tree.records), "next_wid": session.engine.tree.next_wid,
+            "pending": len(c.page.pending) if c else None,
+            "upload_headers": len(c.page.upload_headers) if c else None,
+            "open_uploads": len(c.page.uploads.transfers) if c else None,
             "generic_classes": widget._generic_class.cache_info().currsize}

@@ -98,15 +98,15 @@ class Case:
             self.metrics["detach_ms"] = round((mono() - t_kill) * 1000, 1) if gone else None
             self.checks.add("server dropped the dead connection", bool(gone),
                             f"{self.metrics['detach_ms']} ms after the kill")
-            self.checks.add("no pending request left on it", not conn.pending,
-                            f"{len(conn.pending)} pending")
+            self.checks.add("no pending request left on it", not conn.page.pending,
+                            f"{len(conn.page.pending)} pending")
             writer = conn._writer
             await poll(lambda: writer is None or writer.done(), 2)
             self.checks.add("its writer task ended", writer is None or writer.done())
             del conn, writer
-        await poll(lambda: not app._dispatcher._tasks, 5)
-        self.checks.add("no handler task left", not app._dispatcher._tasks,
-                        f"{len(app._dispatcher._tasks)} running")
+        await poll(lambda: not app.dispatcher.runner._tasks, 5)
+        self.checks.add("no handler task left", not app.dispatcher.runner._tasks,
+                        f"{len(app.dispatcher.runner._tasks)} running")
         self.checks.add("admission exact after the kill (used 0, none waiting)",
                         app._admission.used == 0 and not app._admission._waiters,
                         f"used {app._admission.used}, waiting {len(app._admission._waiters)}")
@@ -124,7 +124,7 @@ class Case:
         await page.connect(timeout=20)
         await page.wait_for(lambda p: p.rebuilds_done >= 1, 60, "the rebuild")
         self.metrics["rejoin_rebuild_ms"] = round((mono() - t0) * 1000, 1)
-        want = len(session._tree.records)
+        want = len(session.engine.tree.records)
         self.checks.add("new page rebuilt completely", len(page.widgets) == want,
                         f"{len(page.widgets)}/{want} widgets")
         got = await asyncio.wait_for(ui["box"].num_children(), 10)
@@ -168,7 +168,7 @@ async def mid_rebuild_fake(app: Application, logs: LogCapture, url: str, n: int
     await page.connect(timeout=20)
     await page.wait_for(lambda p: p.closed.is_set(), 30, "the abort")
     t_kill = mono()
-    case.metrics.update(widgets=len(session._tree.records),
+    case.metrics.update(widgets=len(session.engine.tree.records),
                         rebuild_messages_answered=page.rebuild_messages,
                         rebuild_messages_total=_plan_size(session),
                         rebuilding_when_killed=page.rebuilding)
@@ -186,7 +186,7 @@ async def mid_rebuild_fake(app: Application, logs: LogCapture, url: str, n: int
 
 def _plan_size(session: Any) -> int:
     from pgwidgets_core.replay import replay_plan
-    return len(replay_plan(session._tree))
+    return len(replay_plan(session.engine.tree))
 
 
 def _track(session: Any) -> list[weakref.ref[Any]]:
@@ -195,9 +195,10 @@ def _track(session: Any) -> list[weakref.ref[Any]]:
     seen: list[weakref.ref[Any]] = []
     orig = session._attach
 
-    def attach(conn: Any) -> None:
+    def attach(ws: Any, **kw: Any) -> Any:
+        conn = orig(ws, **kw)
         seen.append(weakref.ref(conn))
-        orig(conn)
+        return conn
     session._attach = attach
     return seen
 
@@ -228,7 +229,7 @@ async def mid_upload(app: Application, logs: LogCapture, url: str) -> dict[str, 
     await upload(page, 2, 3 * CHUNK)
     got2 = await poll(lambda: counts.get("drop-progress", 0) >= 2, 10)
     transfers = {tid: {"chunks": sum(len(c) for c in t.chunks), "bytes": t.bytes}
-                 for tid, t in ref().uploads.transfers.items()}
+                 for tid, t in ref().page.uploads.transfers.items()}
     case.metrics["open_transfer_before_kill"] = transfers
     case.checks.add("two chunks arrived before the kill", bool(got2) and bool(transfers),
                     transfers)
@@ -264,7 +265,7 @@ async def mid_call(app: Application, logs: LogCapture, url: str) -> dict[str, An
     before = page.msgs_in
     query = asyncio.create_task(ui["box"].get_children())
     await page.wait_for(lambda p: p.msgs_in > before, 10, "the query")
-    case.metrics["pending_before_kill"] = len(ref().pending)
+    case.metrics["pending_before_kill"] = len(ref().page.pending)
     page.abort()
     t_kill = mono()
     try:
@@ -354,8 +355,8 @@ async def mid_rebuild_chromium(app: Application, logs: LogCapture, url: str, n: 
                 c = ref()
                 if c is None:
                     return True
-                state["peak"] = max(state["peak"], len(c.pending))
-                state["answered"] = state["peak"] - len(c.pending)
+                state["peak"] = max(state["peak"], len(c.page.pending))
+                state["answered"] = state["peak"] - len(c.page.pending)
                 state["rebuilding"] = c.rebuilding
                 return state["answered"] > 0 or not c.rebuilding
             await poll(started, 30, 0.0005)
@@ -383,7 +384,7 @@ async def mid_rebuild_chromium(app: Application, logs: LogCapture, url: str, n: 
         t0 = mono()
         browser.start()
         await poll(lambda: _conn_of(session), 60)
-        done = await poll(lambda: session._conns and not session._conns[0].rebuilding, 60)
+        done = await poll(lambda: session._conns and not session._conns[0].page.rebuilding, 60)
         case.metrics["chromium_rejoin_rebuild_s"] = round(mono() - t0, 2)
         got = await asyncio.wait_for(ui["box"].num_children(), 20) if done else None
         case.checks.add("a new Chromium page is rebuilt and answers a query",

@@ -170,7 +170,7 @@ async def run(pages: int, duration: float, rate: float, inproc: bool,
                 "tasks": len(asyncio.all_tasks()),
                 "sessions": len(sessions),
                 "pages": sum(len(s._conns) for s in sessions),
-                "awaiting_reply": sum(len(c.pending) for s in sessions for c in s._conns),
+                "awaiting_reply": sum(len(c.page.pending) for s in sessions for c in s._conns),
                 "handled": counts.handled,
                 "lag_ms": round((now - expected) * 1000.0, 2),
             })
@@ -201,7 +201,7 @@ async def run(pages: int, duration: float, rate: float, inproc: bool,
         """The pages stopped after ``sent`` callbacks: wait (bounded) until every one
         reached its handler and no handler is still running, then measure."""
         for _ in range(1200):
-            if counts.handled >= sent and not app._dispatcher._tasks:
+            if counts.handled >= sent and not app.dispatcher.runner._tasks:
                 break
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.2)
@@ -239,7 +239,7 @@ async def run(pages: int, duration: float, rate: float, inproc: bool,
     sessions = list(app._sessions.values())
     leftover = {"pages": sum(len(s._conns) for s in sessions),
                 "slots_used": app._admission.used,
-                "handler_tasks": len(app._dispatcher._tasks)}
+                "handler_tasks": len(app.dispatcher.runner._tasks)}
     await app.close()
 
     # ---- figures ------------------------------------------------------------------

@@ -4,10 +4,10 @@
 ``pgwidgets_sync.hosts.tk.attach(app, root)`` (tkinter) make the GUI thread the
 thread that runs every handler, ``on_connect`` / ``on_disconnect``, ``gui_do`` and
 ``gui_call`` of ``app`` (which must use ``concurrency_handling="serialized"``).
-Nothing polls: a relay thread blocks on the application's handler queue, moves each
-call into a local FIFO and wakes the GUI loop (a queued Qt signal; a byte on a
-wake-up pipe watched by Tk's file handler, or a short ``after`` poll where Tk has no
-file handlers). The GUI thread then runs the calls in arrival order.
+Nothing polls: the application wakes the GUI loop whenever calls are queued for it
+(``Application.attach_host``; a queued Qt signal, a byte on a wake-up pipe watched
+by Tk's file handler, or a short ``after`` poll where Tk has no file handlers), and
+the GUI thread runs them with ``app.process_events(0)``, in arrival order.
 
 Closing the host (the last Qt window, ``QApplication.quit()``, the Tk root window)
 closes the application; closing the application (``app.close()`` from anywhere)
@@ -16,19 +16,14 @@ quits the host loop. See ``docs/hosts-and-repl.md``.
 
 from __future__ import annotations
 
-import collections
 import threading
 from typing import Any
-
-import janus
-
-from ..dispatch import _run
 
 __all__ = ["Host"]
 
 
 class Host:
-    """The part shared by the Qt and Tk hosts: the relay thread and the FIFO.
+    """The part shared by the Qt and Tk hosts: the wake-ups and the drain.
 
     A subclass provides ``_wake()`` (any thread: make the GUI thread call
     :meth:`_drain` soon) and ``_host_quit()`` (GUI thread: end the host loop), and
@@ -39,22 +34,18 @@ class Host:
         from ..application import Application
         if not isinstance(app, Application):
             raise TypeError(f"attach() needs a pgwidgets_sync Application, not {app!r}")
-        if app._dispatch.mode != "serialized":
-            raise ValueError("attach() needs an Application made with "
-                             "concurrency_handling='serialized' (its handlers then run on "
-                             f"the GUI thread); this one is {app._dispatch.mode!r}")
         self.app = app
         self.quit_host = quit_host          # quit the host loop when the app closes
         self.gui_ident = threading.get_ident()
         self.wakeups = 0                    # how often the GUI thread was woken (tests, bench)
         self.calls = 0                      # how many calls it ran
-        self._runner = app._dispatch._shared
-        self._fifo: collections.deque[tuple] = collections.deque()
         self._pending = False               # a wake-up is on its way (one per batch)
         self._detached = False
-        self._app_closed = False
-        self._relay = threading.Thread(target=self._relay_main, daemon=True,
-                                       name="pgwidgets-host-relay")
+        if app.concurrency_handling != "serialized":
+            raise ValueError("attach() needs an Application made with "
+                             "concurrency_handling='serialized' (its handlers then run on "
+                             f"the GUI thread); this one is {app.concurrency_handling!r}")
+        self._link: Any = None
 
     def __repr__(self) -> str:
         state = "detached" if self._detached else "attached"
@@ -65,36 +56,20 @@ class Host:
         """True until :meth:`detach`, or the application or host has closed."""
         return not self._detached
 
-    # -- any thread --------------------------------------------------------------
-
     def _begin(self) -> None:
-        # GUI thread: become the thread that handlers run on, then start the relay.
+        # GUI thread, once the subclass can wake: start the application if needed,
+        # then take over its handlers.
         try:
             self.app.start()
         except BaseException:
             self._detached = True
             self._unhook()
             raise
-        self._runner._home.add(self.gui_ident)   # gui_call on the GUI thread runs inline
-        self._relay.start()
-
-    def _relay_main(self) -> None:
-        # Relay thread: blocks (no timeout, no polling) until a call arrives or the
-        # application's queue is shut down by close().
-        q = self._runner._q.sync_q
-        while True:
-            try:
-                item = q.get()
-            except janus.SyncQueueShutDown:
-                self._app_closed = True
-                self._signal()
-                return
-            if item is _STOP:
-                return
-            self._fifo.append(item)
-            self._signal()
+        self._link = self.app.attach_host(self._signal)
+        self._signal()                      # run what was queued before we attached
 
     def _signal(self) -> None:
+        # Any thread: calls are queued (or the application closed).
         if not self._pending:
             self._pending = True
             self._wake()
@@ -105,15 +80,20 @@ class Host:
     # -- GUI thread --------------------------------------------------------------
 
     def _drain(self) -> None:
-        """Run every call relayed so far (GUI thread)."""
-        self._pending = False             # reset first: a later append signals again
+        """Run every call queued so far (GUI thread)."""
+        self._pending = False             # reset first: a later call signals again
         self.wakeups += 1
-        self._runner._home.add(self.gui_ident)   # (a process_events() here removes it)
-        fifo = self._fifo
-        while fifo and not self._detached:
-            _run(*fifo.popleft())
-            self.calls += 1
-        if self._app_closed and not self._detached:
+        if self._detached:
+            return
+        if self.app.is_closed:
+            self._finish(quit_host=self.quit_host)
+            return
+        try:
+            self.calls += self.app.process_events(0)
+        except Exception:                 # the application closed meanwhile
+            if not self.app.is_closed:
+                raise
+        if self.app.is_closed and not self._detached:
             self._finish(quit_host=self.quit_host)
 
     def _host_closing(self) -> None:
@@ -135,24 +115,17 @@ class Host:
 
     def detach(self) -> None:
         """Stop running the application's handlers on the GUI thread (GUI thread).
-        The application keeps running; calls already relayed run now, later ones
-        wait in its queue for ``app.run()`` / ``app.process_events()``."""
+        The application keeps running; calls queued from now on wait for
+        ``app.run()`` / ``app.process_events()``; those queued already run now."""
         if self._detached:
             return
         self._detached = True
-        self._runner._home.discard(self.gui_ident)
-        try:
-            self._runner._q.sync_q.put_nowait(_STOP)   # unblock the relay
-        except (janus.SyncQueueShutDown, janus.SyncQueueFull):
-            pass
-        if self._relay.is_alive() and self._relay is not threading.current_thread():
-            self._relay.join(2)
-        leftover, self._fifo = self._fifo, collections.deque()
-        if not self._app_closed:          # relayed before the stop: run them, in order
-            for item in leftover:
-                _run(*item)
+        if self._link is not None:
+            self._link.detach()
+        if not self.app.is_closed:
+            try:
+                self.calls += self.app.process_events(0)
+            except Exception:
+                if not self.app.is_closed:
+                    raise
         self._unhook()
-
-
-_STOP = (None,)   # tells the relay thread to end (never run: the relay stops on it)
-

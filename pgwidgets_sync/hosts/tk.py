@@ -86,7 +86,7 @@ class TkHost(Host):
     def _poll(self) -> None:
         # Fallback only: poll_ms right after activity, doubling up to max_poll_ms idle.
         self._after = None
-        if self._pending or self._fifo or self._app_closed:
+        if self._pending or self.app.is_closed:
             self._drain()
             self._interval = self.poll_ms
         else:

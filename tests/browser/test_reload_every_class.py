@@ -1058,7 +1058,7 @@ async def test_reload_keeps_the_page_as_it_was(cls, app, page):
         await SCENES[cls](s)
         assert s.target is not None and type(s.target).__name__ == cls, \
             f"the {cls} scene does not say which widget it tests"
-        if not s.visible and type(s.target)._defn.visual:
+        if not s.visible and type(s.target).definition.visual:
             s.visible = [s.target]
         await session.flush()
         before = await s.full_snapshot()

@@ -6,7 +6,9 @@ import asyncio
 
 import pytest
 
-from pgwidgets_core.connection import Connection, Pending, Solo
+from pgwidgets_core.connection import Connection, Writers
+from pgwidgets_core.pages import Call, Pending
+from pgwidgets_core.protocol import Solo
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(10)]
 
@@ -25,17 +27,21 @@ class Socket:
 
 
 async def idle_connection() -> tuple[Connection, Socket, set]:
-    ws, dirty = Socket(), set()
-    conn = Connection(ws, lambda reply, pending: None, dirty)
+    ws, writers = Socket(), Writers()
+    conn = Connection(ws, writers)
     conn.start()
     await asyncio.sleep(0)                  # the writer is now waiting for work
-    return conn, ws, dirty
+    return conn, ws, writers.dirty
+
+
+def waited(fut) -> Pending:
+    return Pending(fut, Call(None, "query"))
 
 
 async def test_write_now_sends_the_queued_burst_at_once_as_one_array():
     conn, ws, dirty = await idle_connection()
     for i in range(3):
-        conn.enqueue(f'{{"n":{i}}}')
+        conn.page.enqueue(f'{{"n":{i}}}')
     assert dirty == {conn} and ws.frames == []
     conn.write_now()                        # no await: written within this call
     assert ws.frames == ['[{"n":0},{"n":1},{"n":2}]']
@@ -45,11 +51,11 @@ async def test_write_now_sends_the_queued_burst_at_once_as_one_array():
 
 async def test_write_now_keeps_binary_frames_and_solo_messages_in_order():
     conn, ws, _ = await idle_connection()
-    conn.enqueue('{"a":1}')
-    conn.enqueue(Solo('{"binary-call":1}'))
-    conn.enqueue(b"\x00\x01")
-    conn.enqueue('{"b":2}')
-    conn.enqueue('{"c":3}')
+    conn.page.enqueue('{"a":1}')
+    conn.page.enqueue(Solo('{"binary-call":1}'))
+    conn.page.enqueue(b"\x00\x01")
+    conn.page.enqueue('{"b":2}')
+    conn.page.enqueue('{"c":3}')
     conn.write_now()
     assert ws.frames == ['{"a":1}', '{"binary-call":1}', b"\x00\x01", '[{"b":2},{"c":3}]']
 
@@ -57,9 +63,9 @@ async def test_write_now_keeps_binary_frames_and_solo_messages_in_order():
 async def test_a_waiting_socket_leaves_the_rest_to_the_writer_in_order():
     conn, ws, _ = await idle_connection()
     ws.hold = asyncio.Event()
-    conn.enqueue('{"a":1}')
-    conn.enqueue(b"\x02")
-    conn.enqueue('{"b":2}')
+    conn.page.enqueue('{"a":1}')
+    conn.page.enqueue(b"\x02")
+    conn.page.enqueue('{"b":2}')
     conn.write_now()                        # the first write waits: nothing else goes yet
     assert ws.frames == ['{"a":1}']
     ws.hold.set()
@@ -71,10 +77,10 @@ async def test_a_waiting_socket_leaves_the_rest_to_the_writer_in_order():
 async def test_a_waited_message_with_nothing_before_it_is_written_at_once():
     conn, ws, dirty = await idle_connection()
     fut = asyncio.get_running_loop().create_future()
-    conn.enqueue('{"q":1}', 7, Pending(fut, "query", None))
+    conn.page.enqueue('{"q":1}', 7, waited(fut), urgent=True)
     assert ws.frames == ['{"q":1}'] and not dirty
-    conn.enqueue('{"s":1}')                 # queued behind it, for the writer
-    conn.enqueue('{"q":2}', 8, Pending(fut, "query", None))   # not ahead of {"s":1}
+    conn.page.enqueue('{"s":1}')                 # queued behind it, for the writer
+    conn.page.enqueue('{"q":2}', 8, waited(fut), urgent=True)   # not ahead of {"s":1}
     assert ws.frames == ['{"q":1}']
     await asyncio.sleep(0.01)
     assert ws.frames == ['{"q":1}', '[{"s":1},{"q":2}]']

@@ -3,28 +3,31 @@
 from pgwidgets_core import models
 from pgwidgets_core.catalog import widget_def
 from pgwidgets_core.replay import replay_plan
-from pgwidgets_core.state import Record, Tree
 
 
-class W:
-    """Stands for a Widget in call arguments (models only look at ``_rec``)."""
+def replay_msgs(tree):
+    return [step.msg for step in replay_plan(tree)]
+from pgwidgets_core.protocol import Ref
+from pgwidgets_core.state import Tree
+
+
+class W(Ref):
+    """Stands for a Widget in call arguments (models look its record up by wid)."""
+
+    __slots__ = ("wid",)
 
     def __init__(self, rec):
-        self._rec = rec
-
-    @property
-    def wid(self):
-        return self._rec.wid
+        self.wid = rec.wid
 
 
 def rec(tree, cls, *args):
-    r = Record(widget_def(cls), tree.allocate(), list(args), {})
+    r = tree.record(widget_def(cls), list(args), {}, wid=tree.allocate())
     tree.add(r)
     return r
 
 
 def calls_for(tree, r):
-    return [(m["method"], m["args"]) for m, _, _ in replay_plan(tree)
+    return [(m["method"], m["args"]) for m in replay_msgs(tree)
             if m["type"] == "call" and m["wid"] == r.wid]
 
 
@@ -127,7 +130,7 @@ def test_clear_all_colors_drops_colour_edits_but_keeps_data_edits():
 def test_selecting_a_radio_button_deselects_its_group_in_the_record():
     t = Tree()
     first = rec(t, "RadioButton", "first")
-    second = Record(widget_def("RadioButton"), t.allocate(), [], {"group": (W(first),)})
+    second = t.record(widget_def("RadioButton"), [], {"group": (W(first),)}, wid=t.allocate())
     t.add(second)
     alone = rec(t, "RadioButton", "alone")
     second.write("state", (True,)), alone.write("state", (True,))
@@ -149,8 +152,8 @@ def test_text_source_edits_move_tags_and_refs_like_the_page_and_rebuild_in_one_g
     t = Tree()
     ts = rec(t, "TextSource", "alpha beta gamma")
     ts.seeded["text"] = ("alpha beta gamma",)
-    a = Record(widget_def("TextBufferRef"), t.allocate(), [W(ts), 6], {"offset": (6,)})
-    b = Record(widget_def("TextBufferRef"), t.allocate(), [W(ts), 10], {"offset": (10,)})
+    a = t.record(widget_def("TextBufferRef"), [W(ts), 6], {"offset": (6,)}, wid=t.allocate())
+    b = t.record(widget_def("TextBufferRef"), [W(ts), 10], {"offset": (10,)}, wid=t.allocate())
     t.add(a), t.add(b)
     models.track(t, ts, "create_tag", ["hot", {"bold": True}])
     models.track(t, ts, "apply_tag", ["hot", W(a), W(b)])

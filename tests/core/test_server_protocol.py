@@ -614,7 +614,7 @@ async def test_hostile_frames_leave_the_connection_and_the_wid_counter_alone(app
     W = session.get_widgets()
     top, box, slider = await W.TopLevel(resizable=True), await W.VBox(), await W.Slider()
     await session.flush()
-    before = session._tree.next_wid
+    before = session.engine.tree.next_wid
     raw = fb._require_ws()          # straight to the socket: the fake would parse it first
     await raw.send(frame.replace("WID", str(slider.wid)).replace("TOP", str(top.wid)))
     await fb.send_raw(json.dumps({"type": "binary-chunk", "wid": slider.wid, "transfer_id": 1,
@@ -622,8 +622,8 @@ async def test_hostile_frames_leave_the_connection_and_the_wid_counter_alone(app
                                   "num_chunks": 2, "encoding": "binary"}))
     await fb.send_raw(b"x")
     assert await box.num_children() == 2
-    assert session.is_connected and session._tree.next_wid == before
-    assert len(session._widgets) == 3
+    assert session.is_connected and session.engine.tree.next_wid == before
+    assert len(session.engine.tree.records) == 3
 
 
 async def test_python_wids_skip_the_ids_the_page_gives_its_own_internal_widgets(app, page_for):

@@ -2,18 +2,23 @@
 
 from pgwidgets_core.catalog import widget_def
 from pgwidgets_core.replay import replay_plan
-from pgwidgets_core.state import Record, Tree, apply_callback, auto_listens
+
+
+def replay_msgs(tree):
+    return [step.msg for step in replay_plan(tree)]
+from pgwidgets_core.state import Tree, apply_callback, auto_listens
 
 
 def rec(tree, cls, *args, **seeded):
-    r = Record(widget_def(cls), tree.allocate(), list(args), {k: (v,) for k, v in seeded.items()})
+    r = tree.record(widget_def(cls), list(args), {k: (v,) for k, v in seeded.items()},
+                    wid=tree.allocate())
     tree.add(r)
     return r
 
 
 def plan_calls(tree):
     out = []
-    for msg, _, _ in replay_plan(tree):
+    for msg in replay_msgs(tree):
         if msg["type"] == "call":
             out.append((msg["wid"], msg["method"], msg["args"]))
         elif msg["type"] == "create":
@@ -105,17 +110,17 @@ def test_reconstruct_start_reserves_the_server_wids():
     t = Tree()
     rec(t, "Label"), rec(t, "Label")
     t.bump(10)
-    first = replay_plan(t)[0][0]
+    first = replay_plan(t)[0].msg
     assert first == {"type": "reconstruct-start", "next_wid": 11}
 
 
 def test_widgets_named_in_constructor_arguments_are_created_before_their_user():
     t = Tree()
-    label = Record(widget_def("Label"), 1, [None, {"menu": None}], {})
-    menu = Record(widget_def("Menu"), 2, [], {})
+    label = t.record(widget_def("Label"), [None, {"menu": None}], {}, wid=1)
+    menu = t.record(widget_def("Menu"), [], {}, wid=2)
     label.create_args = ["x", {"menu": menu}]
     t.add(label), t.add(menu)
-    creates = [m["wid"] for m, _, _ in replay_plan(t) if m["type"] == "create"]
+    creates = [m["wid"] for m in replay_msgs(t) if m["type"] == "create"]
     assert creates == [2, 1]
 
 

@@ -1,0 +1,126 @@
+"""One browser page as the session engine sees it: its outgoing frames and its pending
+replies, its own widget ids, its uploads.
+
+Pure: no sockets, no asyncio. Messages are queued as encoded text; :meth:`Page.frame`
+takes the next frame to write (a run of text messages becomes one array frame, which
+the page answers with one array of replies, in order). Every message with an id keeps
+a :class:`Pending` entry until its reply arrives, so no browser error is lost even for
+calls nobody waited for.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .protocol import Reply, UploadChunk, array_frame
+from .state import Record
+from .uploads import Uploads
+
+__all__ = ["Page", "Pending", "Call", "MAX_BATCH"]
+
+# At most this many messages ride in one array frame (bounds page-side latency).
+MAX_BATCH = 500
+
+
+@dataclass(slots=True)
+class Call:
+    """What a message was, for its reply: the widget and method it concerns, the
+    arguments, and how to undo it if the page rejects it."""
+    rec: Record | None
+    method: str
+    args: list[Any] | None = None
+    # A setter: (key, previous value); rejected, the key is put back as it was.
+    undo: tuple[str, tuple[Any, ...] | None] | None = None
+    rebuild: bool = False            # a step of rebuilding a page
+    flush: bool = False              # the round-trip marker of flush()
+    # What the waiter gets from a successful reply (default: its decoded value).
+    result: Callable[[Reply], Any] | None = None
+
+    def describe(self) -> str:
+        """``<Label wid=3>.set_text`` / ``rebuilding <Label wid=3>: create``."""
+        if self.rebuild:
+            return f"rebuilding {self.rec!r}: {self.method}" if self.rec is not None \
+                else f"rebuilding: {self.method}"
+        return f"{self.rec!r}.{self.method}" if self.rec is not None else self.method
+
+
+@dataclass(slots=True)
+class Pending:
+    """A message waiting for its reply: who waits for it (an opaque ``waiter`` the
+    engine hands back in an :class:`~pgwidgets_core.engine.Answered` event), what it
+    was, and what the engine does with the answer (``on_reply``)."""
+    waiter: Any
+    call: Call
+    on_reply: Callable[[Reply], None] | None = None
+
+
+class Page:
+    """One page attached to a session (one WebSocket), as pure state.
+
+    ``wake(urgent)`` is called when the outbox goes from empty to not empty; ``urgent``
+    when the message is one somebody waits for (the I/O layer may write it at once).
+    """
+
+    __slots__ = ("name", "outbox", "pending", "rebuilding", "closed", "inward", "outward",
+                 "uploads", "upload_headers", "bad_since", "bad_count", "wake")
+
+    def __init__(self, name: str = "page", wake: Callable[[bool], None] | None = None) -> None:
+        self.name = name                          # for logs: the peer address
+        self.outbox: deque[str | bytes] = deque()
+        self.pending: dict[int, Pending] = {}
+        self.rebuilding = False                   # between reconstruct-start and its end
+        self.closed = False
+        # Widgets the page made itself (MDI sub-windows) have a wid of their own in each
+        # page: inward maps this page's wid to Python's, outward the reverse.
+        self.inward: dict[int, int] = {}
+        self.outward: dict[int, int] = {}
+        self.uploads = Uploads()                  # files this page is sending
+        self.upload_headers: deque[UploadChunk] = deque()   # awaiting their binary frame
+        self.bad_since = 0.0                      # malformed-frame log rate limit
+        self.bad_count = 0
+        self.wake = wake
+
+    def __repr__(self) -> str:
+        return f"<Page {self.name} queued={len(self.outbox)} pending={len(self.pending)}>"
+
+    def enqueue(self, text: str | bytes, rid: int | None = None,
+                pending: Pending | None = None, *, urgent: bool = False) -> None:
+        """Queue one encoded message (order is preserved); ``pending`` waits for the
+        reply to message ``rid``. Dropped (and its waiter answered as gone by the
+        engine) once the page has closed."""
+        if rid is not None and pending is not None:
+            self.pending[rid] = pending
+        empty = not self.outbox
+        self.outbox.append(text)
+        if empty and self.wake is not None:
+            self.wake(urgent)
+
+    def frame(self) -> str | bytes:
+        """Take the next frame: a message alone, or a run of text messages as one
+        array. Call only while :attr:`outbox` is not empty."""
+        out = self.outbox
+        first = out.popleft()
+        if type(first) is not str or not out or type(out[0]) is not str:
+            return first if type(first) is bytes else str(first)
+        texts: list[str] = [first]
+        while out and len(texts) < MAX_BATCH and type(out[0]) is str:
+            texts.append(out.popleft())          # type: ignore[arg-type]
+        return array_frame(texts)
+
+    def data_to_send(self) -> list[str | bytes]:
+        """Every frame queued now (for tests and simple I/O layers)."""
+        frames = []
+        while self.outbox:
+            frames.append(self.frame())
+        return frames
+
+    def close(self) -> list[Pending]:
+        """The page is gone: nothing more is sent; returns what was still pending."""
+        self.closed = True
+        self.outbox.clear()
+        pending, self.pending = self.pending, {}
+        self.upload_headers.clear()
+        return list(pending.values())
+

@@ -1,0 +1,148 @@
+"""What the browser loads before it talks to us: the connector page, its assets,
+the WebSocket URL written into the page, and which page origins may connect.
+
+``Application`` owns the sockets and sessions; a ``Site`` owns everything the
+HTTP side serves and the origin check of the WebSocket handshake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from websockets.asyncio.server import ServerConnection
+
+from . import bundle
+from .bundle import Bundle
+from .http import StaticServer
+
+__all__ = ["Site", "url_host", "inject_ws_url", "WILDCARD"]
+
+WILDCARD = ("0.0.0.0", "::", "")
+_ASSET_MAX_AGE = 3600         # seconds browsers reuse the pgwidgets-js files
+
+
+def url_host(host: str) -> str:
+    """*host* as it appears in a URL a browser on this machine can open."""
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def inject_ws_url(page: bytes, ws_url: str) -> bytes:
+    """The connector page with ``window.PGWIDGETS_WS_URL`` set first in its head."""
+    script = f'<script>window.PGWIDGETS_WS_URL = "{ws_url}";</script>\n'.encode()
+    i = page.find(b"<head>")
+    if i < 0:
+        return script + page
+    i += len(b"<head>")
+    return page[:i] + b"\n" + script + page[i:]
+
+
+class Site:
+    """The connector page and static files of one application, and its origins.
+
+    ``ws_port`` and ``http_port`` are the application's (0 until it listens).
+    """
+
+    def __init__(self, host: str, static_path: Path, remote_html: Path, favicon: Path,
+                 logger: logging.Logger, allowed_origins: Iterable[str] | None) -> None:
+        self.host = host
+        self.static_path = static_path
+        self.remote_html = remote_html
+        self.ws_port = 0
+        self.http_port = 0
+        self._favicon = favicon
+        self._log = logger
+        self._extra_origins = None if allowed_origins is None else set(allowed_origins)
+        self._http: StaticServer | None = None
+        self._page: bytes | None = None
+        self._page_source = b""        # remote.html as served (bundles linked), read once
+
+    @property
+    def favicon(self) -> Path:
+        return self._favicon
+
+    @favicon.setter
+    def favicon(self, path: Path) -> None:
+        self._favicon = path
+        if self._http is not None:
+            self._http.favicon = path
+
+    # ---- serving ----------------------------------------------------------------
+    async def start(self, port: int) -> int:
+        """Serve the page and assets on *port*; return the port it listens on."""
+        self._http = StaticServer(self.static_path, index_html=self.index,
+                                  favicon=self._favicon, logger=self._log,
+                                  max_age=_ASSET_MAX_AGE)
+        source = self.remote_html.read_bytes()
+        found = await asyncio.to_thread(self._build_bundle, source)
+        if found is not None:
+            source = found.rewrite(source)
+            self._http.add_immutable(found.script_path, found.script,
+                                     "text/javascript; charset=utf-8")
+            self._http.add_immutable(found.style_path, found.style, "text/css; charset=utf-8")
+        self._page_source = source
+        self._page = self.connector_page(None)
+        await self._http.start(self.host, port)
+        self.http_port = self._http.port
+        return self.http_port
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+
+    def ws_url(self, host_header: str | None) -> str:
+        """The WebSocket URL for a page loaded with *host_header*."""
+        host = self.host
+        if host in WILDCARD and host_header:
+            host = urlsplit("//" + host_header).hostname or host
+            host = f"[{host}]" if ":" in host else host
+        return f"ws://{url_host(host)}:{self.ws_port}"
+
+    def index(self, host_header: str | None) -> bytes:
+        if self.host in WILDCARD and host_header:
+            return self.connector_page(host_header)
+        assert self._page is not None
+        return self._page
+
+    def connector_page(self, host_header: str | None) -> bytes:
+        return inject_ws_url(self._page_source, self.ws_url(host_header))
+
+    def _build_bundle(self, page: bytes) -> Bundle | None:
+        """One script and one stylesheet for the ~94 asset files (see bundle.py);
+        None when switched off (``PGWIDGETS_BUNDLE=0``) or the sources are not of
+        the forms the bundler knows: then the page loads the files one by one."""
+        if os.environ.get("PGWIDGETS_BUNDLE", "1") == "0":
+            return None
+        found = bundle.build(Path(self.static_path), page)
+        if found is None:
+            self._log.info("pgwidgets: assets served unbundled (unrecognised sources)")
+        return found
+
+    # ---- origins ----------------------------------------------------------------
+    def check_origin(self, ws: ServerConnection, request: Any) -> Any:
+        """websockets' ``process_request``: refuse a page from a foreign origin."""
+        origin = request.headers.get("Origin")
+        if origin is None or self._extra_origins is None:
+            return None                        # not a browser, or any origin allowed
+        if origin in self._extra_origins or origin in self._own_origins(request):
+            return None
+        self._log.warning("pgwidgets: refused a WebSocket from origin %r; to allow it, pass "
+                         "Application(allowed_origins=[%r])", origin, origin)
+        return ws.respond(HTTPStatus.FORBIDDEN, "Origin not allowed\n")
+
+    def _own_origins(self, request: Any) -> set[str]:
+        hosts = {"localhost", "127.0.0.1", "[::1]", url_host(self.host)}
+        if self.host in WILDCARD:
+            h = urlsplit("//" + (request.headers.get("Host") or "")).hostname
+            if h:
+                hosts.add(f"[{h}]" if ":" in h else h)
+        return {f"http://{h}:{self.http_port}" for h in hosts}
