@@ -23,6 +23,7 @@ class Admission:
         self.limit = limit
         self.used = 0
         self.holders: set[Any] = set()           # sessions holding a slot
+        # Pages waiting for a slot, first come first served (loop thread).
         self._waiters: deque[asyncio.Future] = deque()
 
     async def take(self, gone: asyncio.Future) -> bool:

@@ -210,7 +210,7 @@ class Application:
         self._check_open()
         if self._started:
             return
-        self._done = asyncio.Event()
+        self._done = asyncio.Event()    # run() waits on it; set by the end of close()
         self._ws_server = await serve(
             self._serve_page, self.host, self.ws_port, process_request=self.site.check_origin,
             max_size=self.max_frame_size, compression="deflate" if self.compression else None)

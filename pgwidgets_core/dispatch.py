@@ -82,7 +82,7 @@ class TaskRunner:
     def __init__(self) -> None:
         # lane -> its lock; a session's lock goes with the session
         self._locks: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
-        self._serial = asyncio.Lock()
+        self._serial = asyncio.Lock()     # serialized: one handler of the app at a time
         self._tasks: set[asyncio.Task] = set()   # running handler tasks
 
     def _lock(self, lane: Any) -> Any:
@@ -92,6 +92,7 @@ class TaskRunner:
             return self._serial
         lock = self._locks.get(lane)
         if lock is None:
+            # per_session: one handler of the session at a time
             self._locks[lane] = lock = asyncio.Lock()
         return lock
 

@@ -56,7 +56,7 @@ class Engine:
         self.pages: list[Page] = []             # attached pages; the first is primary
         self.screen = (0, 0)                    # the primary page's viewport
         self.refusal: tuple[type[Exception], str] | None = None   # set when closed
-        self._events: deque[Event] = deque()
+        self._events: deque[Event] = deque()    # results for the I/O shell, in order
         self._next_id = 1                       # one counter for every message sent
         self._wrap = wrap or (lambda rec: rec)
         self.aliased: set[int] = set()          # page-made wids that differ per page

@@ -68,7 +68,7 @@ class Page:
 
     def __init__(self, name: str = "page", wake: Callable[[bool], None] | None = None) -> None:
         self.name = name                          # for logs: the peer address
-        self.outbox: deque[str | bytes] = deque()
+        self.outbox: deque[str | bytes] = deque()   # frames for this page, in send order
         self.pending: dict[int, Pending] = {}
         self.rebuilding = False                   # between reconstruct-start and its end
         self.closed = False

@@ -30,6 +30,8 @@ class Lane:
     drain it; with none, :meth:`process` drains it. Made on the loop thread."""
 
     def __init__(self, name: str, threads: int) -> None:
+        # This lane's calls in arrival order: the loop puts (async side), gui_do and
+        # other threads put (sync side), the lane's threads or process() take.
         self._q: janus.Queue[tuple] = janus.Queue()
         # Threads that run this lane's calls: those draining now (each adds and removes
         # itself) and a host GUI thread that claimed it (see claim()). Any thread.

@@ -65,8 +65,9 @@ class Portal:
     async def _serve(self, ready: threading.Event) -> None:
         self.loop_ident = threading.get_ident()
         self._loop = asyncio.get_running_loop()
+        # Calls from other threads to run on the loop, in the order they were put.
         self._q: janus.Queue[tuple] = janus.Queue()
-        self._stopped = asyncio.Event()
+        self._stopped = asyncio.Event()   # set by close(): the loop thread ends
         ready.set()
         await self._stopped.wait()
 
