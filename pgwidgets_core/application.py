@@ -145,6 +145,13 @@ class Application:
             raise FileNotFoundError(f"favicon file not found: {p}")
         self.site.favicon = p
 
+    def open_url(self, url: str) -> None:
+        """Ask every session's pages to open ``url`` in a new tab (write-behind, not
+        replayed to pages that join later)."""
+        for s in list(self._sessions.values()):
+            if not s.is_destroyed:
+                s.open_url(url)
+
     # ---- sessions ---------------------------------------------------------------
     def create_session(self, session_id: int | str | None = None, *,
                        token: str | None = None, expires: bool = False) -> Session:

@@ -260,6 +260,10 @@ def reconstruct_end() -> dict[str, Any]:
     return {"type": "reconstruct-end"}
 
 
+def open_url(url: str) -> dict[str, Any]:
+    return {"type": "open-url", "url": url}
+
+
 def flush() -> dict[str, Any]:
     """A marker the page answers at once (with "Unknown message type"): its reply comes
     after the replies to everything sent before it."""

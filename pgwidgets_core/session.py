@@ -15,10 +15,11 @@ import secrets
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from . import rebuild
+from . import protocol, rebuild
 from .catalog import catalog
 from .connection import Connection, answer
 from .engine import Engine
+from .pages import Call
 from .errors import BrowserError, ProtocolError, SessionClosedError
 from .events import Answered, Failed, Fired, Malformed, Reported, TimerSet
 from .widget import Widget, widget_class, wrap
@@ -250,6 +251,14 @@ class Session:
         fut = asyncio.get_running_loop().create_future()
         if self.engine.flush(fut):
             await answer(fut, self._app.call_timeout, "flush")
+
+    def open_url(self, url: str) -> None:
+        """Ask this session's pages to open ``url`` in a new tab (write-behind; a page's
+        popup blocker may refuse). Not recorded: a page that joins later does not get it."""
+        if not isinstance(url, str):
+            raise TypeError(f"open_url: url must be a str, got {type(url).__name__}")
+        self.engine.check_open()
+        self.engine.send(protocol.open_url(url), Call(None, "open_url", [url]))
 
     async def reconstruct(self) -> None:
         """Rebuild the whole UI in every connected page, then wait until they are done."""
