@@ -37,6 +37,7 @@ class Call:
     flush: bool = False              # the round-trip marker of flush()
     # What the waiter gets from a successful reply (default: its decoded value).
     result: Callable[[Reply], Any] | None = None
+    batch_index: int | None = None   # its index in the session.batch() it was made in
 
     def describe(self) -> str:
         """``<Label wid=3>.set_text`` / ``rebuilding <Label wid=3>: create``."""

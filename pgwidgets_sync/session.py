@@ -67,6 +67,19 @@ class Session(Proxy):
         self._call("on_destroy", self._app._relay(plain(handler), "on_destroy"))
         return handler
 
+    def batch(self) -> Batch:
+        """``with session.batch(): ...``: the calls made inside leave together, one
+        frame per page, at the end of the outermost batch (see the asyncio API)."""
+        return Batch(self)
+
+    def begin_batch(self) -> None:
+        """Open a batch by hand (:meth:`batch` is the usual way); returns at once."""
+        self._app._portal.submit(self._core.report_error, self._core.begin_batch)
+
+    def end_batch(self) -> None:
+        """Close a batch opened by :meth:`begin_batch`; returns at once."""
+        self._app._portal.submit(self._core.report_error, self._core.end_batch)
+
     def gui_do(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Queue ``fn(*args, **kwargs)`` for the callback thread; return at once.
         An exception goes to the error handlers."""
@@ -82,6 +95,23 @@ class Session(Proxy):
         reply = Reply()
         self._lane.put((fn, args, kwargs, reply, None))
         return self._app._portal.wait(reply)
+
+
+class Batch:
+    """``with session.batch():`` in the blocking API: the begin and the end are queued
+    in order with the calls between them."""
+
+    __slots__ = ("_session",)
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def __enter__(self) -> Batch:
+        self._session.begin_batch()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._session.end_batch()
 
 
 mirror(Session, CoreSession)
