@@ -6,6 +6,7 @@ import asyncio
 import hmac
 import logging
 import signal
+import socket
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -19,6 +20,7 @@ from .admission import Admission, Expiry
 from .connection import Connection, Writers
 from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError, ProtocolError
+from .options import check_app_args
 from .protocol import Reply
 from .session import Session
 from .site import Site, url_host
@@ -42,11 +44,14 @@ class Application:
 
     ``app = Application(ws_port=9500, http_port=9501)`` then ``await app.run()``.
     Pass port 0 to let the system choose; :attr:`url` tells the result after start.
+    ``ws_sock``: a bound TCP socket the WebSocket server adopts (``ws_port`` is then
+    its port), e.g. one inherited from a supervisor.
     """
 
     def __init__(self, ws_port: int = 9500, http_port: int = 9501, host: str = "127.0.0.1",
                  http_server: bool = True, concurrency_handling: str = "per_session",
-                 max_sessions: int | None = 1, logger: logging.Logger | None = None, *,
+                 max_sessions: int | None = 1, logger: logging.Logger | None = None,
+                 ws_sock: socket.socket | None = None, *,
                  # Security
                  allowed_origins: Iterable[str] | None = (),
                  # Timeouts and limits
@@ -56,16 +61,10 @@ class Application:
                  compression: bool = False,
                  # Facades: who runs handlers (pgwidgets_sync passes its threads)
                  handler_runner: Runner | None = None) -> None:
-        for name, port in (("ws_port", ws_port), ("http_port", http_port)):
-            if not isinstance(port, int) or not 0 <= port <= 65535:
-                raise ValueError(f"{name} must be a port number 0-65535, got {port!r}")
-        if max_sessions is not None and (not isinstance(max_sessions, int) or max_sessions < 1):
-            raise ValueError(f"max_sessions must be a positive int or None, got {max_sessions!r}")
-        if not call_timeout > 0:
-            raise ValueError(f"call_timeout must be positive, got {call_timeout!r}")
-        if session_idle_timeout is not None and not session_idle_timeout > 0:
-            raise ValueError(f"session_idle_timeout must be positive or None, "
-                             f"got {session_idle_timeout!r}")
+        check_app_args(ws_port=ws_port, http_port=http_port, max_sessions=max_sessions,
+                       call_timeout=call_timeout, session_idle_timeout=session_idle_timeout,
+                       ws_sock=ws_sock)
+        self._ws_sock = ws_sock
         self.session_idle_timeout = session_idle_timeout
         self.ws_port = ws_port
         self.http_port = http_port
@@ -153,8 +152,8 @@ class Application:
                 s.open_url(url)
 
     # ---- sessions ---------------------------------------------------------------
-    def create_session(self, session_id: int | str | None = None, *,
-                       token: str | None = None, expires: bool = False) -> Session:
+    def create_session(self, session_id: int | str | None = None, token: str | None = None,
+                       *, expires: bool = False) -> Session:
         """Create a session with no page; build its UI now, open :attr:`Session.url`
         later. ``on_connect`` never runs for it. It is kept until destroyed, unless
         ``expires=True``: then, like sessions made by pages, it is destroyed after
@@ -218,8 +217,10 @@ class Application:
         if self._started:
             return
         self._done = asyncio.Event()    # run() waits on it; set by the end of close()
+        where: dict[str, Any] = ({"sock": self._ws_sock} if self._ws_sock is not None
+                                 else {"host": self.host, "port": self.ws_port})
         self._ws_server = await serve(
-            self._serve_page, self.host, self.ws_port, process_request=self.site.check_origin,
+            self._serve_page, **where, process_request=self.site.check_origin,
             max_size=self.max_frame_size, compression="deflate" if self.compression else None)
         self.ws_port = self.site.ws_port = self._ws_server.sockets[0].getsockname()[1]
         if self.http_server:
@@ -282,6 +283,11 @@ class Application:
         finally:
             if self._done is not None:
                 self._done.set()        # run() returns once this close has completed
+
+    async def process_events(self, timeout: float = 0.1) -> None:
+        """Let the loop run handlers for ``timeout`` seconds (for a program with a loop
+        of its own: ``while ...: await app.process_events(0.05)``)."""
+        await asyncio.sleep(timeout)
 
     @property
     def is_closed(self) -> bool:

@@ -265,6 +265,9 @@ def _build(name: str, entry: Mapping[str, Any], base_methods: Mapping[str, list[
                if m not in _HAND_WRITTEN}
     if "num_children" not in methods:    # a widget that holds none: 0, a plain method
         methods["num_children"] = MethodSpec("num_children", (), Kind.LOCAL)
+    for (cls, m), awaited in _LOCAL_IN.items():   # the reference has them (Dialog's
+        if cls == name and m not in methods:      # get_content_area: a clear error)
+            methods[m] = MethodSpec(m, (), Kind.LOCAL, awaitable=awaited)
     callbacks = set(entry.get("callbacks", ()))
     if entry["base"] != "callback":
         callbacks |= {"resize", "map"}

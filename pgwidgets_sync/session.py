@@ -80,6 +80,12 @@ class Session(Proxy):
         """Close a batch opened by :meth:`begin_batch`; returns at once."""
         self._app._portal.submit(self._core.report_error, self._core.end_batch)
 
+    def get_session_thread(self) -> int | None:
+        """The ident of the thread that runs this session's handlers: its own thread
+        (``per_session``), the thread in ``run()`` / ``process_events()`` or the host's
+        GUI thread (``serialized``); None in ``concurrent`` mode (a pool)."""
+        return self._lane.thread_ident()
+
     def gui_do(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Queue ``fn(*args, **kwargs)`` for the callback thread; return at once.
         An exception goes to the error handlers."""
