@@ -20,9 +20,12 @@ from .admission import Admission, Expiry
 from .connection import Connection, Writers
 from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError, ProtocolError
-from .options import check_app_args
+from .options import callable_handler as _callable
+from .options import check_app_args, normalize_id as _normalize_id
+from .registry import WidgetRegistry
 from .protocol import Reply
 from .session import Session
+from .widget import Widget
 from .site import Site, url_host
 from .state import PageFacts
 
@@ -30,13 +33,6 @@ __all__ = ["Application", "Session"]
 
 _HANDSHAKE_TIMEOUT = 10.0
 _CLOSE_GRACE = 5.0            # run() lets a handler that called close() finish this long
-
-
-def _normalize_id(sid: Any) -> Any:
-    # The page turns an all-digit id into a number; so do we, or "42" never rejoins.
-    if isinstance(sid, str) and sid.isdigit() and sid.isascii():
-        return int(sid)
-    return sid
 
 
 class Application:
@@ -88,6 +84,8 @@ class Application:
         self._next_id = 1
         self._admission = Admission(max_sessions)
         self._expiry = Expiry(session_idle_timeout)
+        #: Widget subclasses registered with :meth:`register_widget`.
+        self.widget_classes = WidgetRegistry(Widget)
         self._connect_handlers: list[Callable[[Session], Any]] = []
         self._disconnect_handlers: list[Callable[[Session], Any]] = []
         #: The connector page, its assets and the origin check.
@@ -113,6 +111,11 @@ class Application:
         a session disconnects. Usable as a decorator."""
         self._disconnect_handlers.append(_callable(handler, "on_disconnect"))
         return handler
+
+    def register_widget(self, cls: type[Widget], name: str | None = None) -> type[Widget]:
+        """Offer widget subclass ``cls`` as ``session.get_widgets().<name>`` (default: its
+        class name), the session passed first. Usable as a decorator."""
+        return self.widget_classes.register(cls, name)
 
     # ---- properties -------------------------------------------------------------
     @property
@@ -385,10 +388,3 @@ class Application:
     def _dispatch_hooks(self, handlers: list[Callable], session: Session, what: str) -> None:
         for h in handlers:
             self.dispatcher.submit(session, h, (session,), {}, what)
-
-
-def _callable(handler: Any, what: str) -> Any:
-    if not callable(handler):
-        raise TypeError(f"{what} handler must be callable, not {type(handler).__name__}")
-    return handler
-

@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-__all__ = ["check_app_args"]
+__all__ = ["check_app_args", "normalize_id", "callable_handler"]
 
 
 def check_app_args(*, ws_port: Any, http_port: Any, max_sessions: Any, call_timeout: Any,
@@ -31,3 +31,17 @@ def check_app_args(*, ws_port: Any, http_port: Any, max_sessions: Any, call_time
             ws_sock.getsockname()
         except OSError as exc:
             raise ValueError(f"ws_sock is not usable: {exc}") from None
+
+
+def normalize_id(sid: Any) -> Any:
+    # The page turns an all-digit id into a number; so do we, or "42" never rejoins.
+    if isinstance(sid, str) and sid.isdigit() and sid.isascii():
+        return int(sid)
+    return sid
+
+
+def callable_handler(handler: Any, what: str) -> Any:
+    if not callable(handler):
+        raise TypeError(f"{what} handler must be callable, not {type(handler).__name__}")
+    return handler
+

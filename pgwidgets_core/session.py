@@ -40,12 +40,16 @@ class WidgetNamespace:
         self._session = session
 
     def __getattr__(self, name: str) -> Any:
+        own = self._session.app.widget_classes.get(name)   # app.register_widget(...)
+        if own is not None:
+            return partial(own, self._session)
         if name.startswith("_") or name not in catalog():
-            raise AttributeError(f"pgwidgets-js has no widget class {name!r}")
+            raise AttributeError(f"pgwidgets-js has no widget class {name!r} (and none "
+                                 f"was registered with app.register_widget)")
         return partial(widget_class(name), self._session)
 
     def __dir__(self) -> list[str]:
-        return sorted(catalog())
+        return sorted({*catalog(), *self._session.app.widget_classes.names()})
 
 
 class Session:

@@ -110,7 +110,8 @@ class Widget(Ref):
         btn = await Button(session, "Click me")
 
     Creating a widget records it and queues its ``create`` at once; awaiting the
-    object returns it (the reference's two-phase form keeps working).
+    object runs :meth:`_initialize` and returns it (the reference's two-phase form,
+    and its subclasses that override ``_initialize``, keep working).
     """
 
     __slots__ = ("_session", "_rec", "__weakref__")
@@ -125,8 +126,12 @@ class Widget(Ref):
             self._set(spec, margs)
 
     def __await__(self):  # type: ignore[no-untyped-def]
-        if False:  # pragma: no cover - makes this a generator
-            yield
+        return self._initialize().__await__()
+
+    async def _initialize(self) -> Widget:
+        """Run by ``await widget``: the widget exists already; a subclass may override
+        this to build more (``await super()._initialize()`` first, then return
+        ``self``), as the reference binding's subclassing guide shows."""
         return self
 
     def __repr__(self) -> str:

@@ -27,13 +27,14 @@ class Session(Proxy):
     (``per_session``), the one in ``app.run()`` (``serialized``) or a pool's.
     """
 
-    __slots__ = ("_lane", "_namespace", "__weakref__")
+    __slots__ = ("_lane", "_namespace", "_namespace_own", "__weakref__")
 
     def __init__(self, app: Application, core: CoreSession) -> None:
         # Loop thread only: made by to_sync.
         self._app, self._core = app, core
         self._lane: Lane = app._runner.lane(app._core.dispatcher.lane(core))
         self._namespace: types.SimpleNamespace | None = None
+        self._namespace_own: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"<sync Session {self._core.id!r}>"
@@ -46,9 +47,13 @@ class Session(Proxy):
     def get_widgets(self) -> types.SimpleNamespace:
         """A namespace of blocking widget constructors bound to this session:
         ``W = session.get_widgets(); btn = W.Button("Click me")``."""
-        if self._namespace is None:
-            self._namespace = types.SimpleNamespace(
-                **{name: partial(widget_class(name), self) for name in catalog()})
+        reg = self._app.widget_classes                # app.register_widget(...)
+        own = {name: reg.get(name) for name in reg.names()}
+        if self._namespace is None or self._namespace_own != own:
+            self._namespace_own = own
+            self._namespace = types.SimpleNamespace(**{
+                **{name: partial(widget_class(name), self) for name in catalog()},
+                **{name: partial(cls, self) for name, cls in own.items()}})
         return self._namespace
 
     def walk_widget_tree(self) -> Iterator[Widget]:
