@@ -16,8 +16,7 @@ Waiters are opaque: whatever the caller passes as ``waiter`` comes back in its
 
 from __future__ import annotations
 
-from collections import deque
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from . import inbound, models, protocol, rebuild, structure
 from .batching import Hold
@@ -58,7 +57,7 @@ class Engine:
         self.pages: list[Page] = []             # attached pages; the first is primary
         self.screen = (0, 0)                    # the primary page's viewport
         self.refusal: tuple[type[Exception], str] | None = None   # set when closed
-        self._events: deque[Event] = deque()    # results for the I/O shell, in order
+        self._events: list[Event] = []          # results for the I/O shell, in order
         self._next_id = 1                       # one counter for every message sent
         self._wrap = wrap or (lambda rec: rec)
         self.aliased: set[int] = set()          # page-made wids that differ per page
@@ -70,10 +69,12 @@ class Engine:
         return f"<Engine pages={len(self.pages)} widgets={len(self.tree.records)}>"
 
     # ---- outputs ------------------------------------------------------------------
-    def events_received(self) -> list[Event]:
+    def events_received(self) -> Sequence[Event]:
         """Take the events produced since the last call, in order."""
-        out = list(self._events)
-        self._events.clear()
+        out = self._events
+        if not out:
+            return ()
+        self._events = []
         return out
 
     def emit(self, event: Event) -> None:
@@ -271,12 +272,14 @@ class Engine:
         self.call(rec, "destroy", [])
         self.tree.drop(rec)
 
-    def set_binary(self, rec: Record, spec: MethodSpec, data: bytes, fmt: str) -> None:
-        """``Image.set_binary_image``: recorded (it replaces an image URL), sent binary."""
+    def set_binary(self, rec: Record, spec: MethodSpec, data: bytes, fmt: str,
+                   shape: tuple[int, ...] | None = None, dtype: str | None = None) -> None:
+        """``Image.set_binary_image``: recorded (it replaces an image URL), sent binary
+        (with ``shape``/``dtype``: as a typed array)."""
         self.check_open()
         rec.state.pop("image", None)
-        rec.write("_binary_image", (fmt, data))
-        self.send_binary(rec, spec.name, [fmt], data)
+        rec.write("_binary_image", (fmt, data, shape, dtype))
+        self.send_binary(rec, spec.name, [fmt], data, shape=shape, dtype=dtype)
 
     # ---- what pages send ------------------------------------------------------------
     def receive(self, page: Page, text: str, now: float = 0.0) -> None:
@@ -315,7 +318,7 @@ class Engine:
                             data, now)
             return
         try:
-            inbound.upload_chunk(self, page, page.upload_headers.popleft(), data, now)
+            inbound.upload_chunk(self, page, page.upload_headers.pop(0), data, now)
         except Exception as exc:
             self._malformed(page, exc, data, now)
 

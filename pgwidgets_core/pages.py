@@ -78,7 +78,7 @@ class Page:
         self.inward: dict[int, int] = {}
         self.outward: dict[int, int] = {}
         self.uploads = Uploads()                  # files this page is sending
-        self.upload_headers: deque[UploadChunk] = deque()   # awaiting their binary frame
+        self.upload_headers: list[UploadChunk] = []   # awaiting their binary frame (few)
         self.bad_since = 0.0                      # malformed-frame log rate limit
         self.bad_count = 0
         self.wake = wake

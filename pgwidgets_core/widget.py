@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from .answers import ANSWERS
 from .batching import Batch
+from .buffer import payload
 from .catalog import Kind, MethodSpec, WidgetDef, bind_args, page_widget_def, widget_def
 from .connection import answer
 from .protocol import Ref
@@ -253,14 +254,14 @@ def _method(cls: str, spec: MethodSpec) -> Callable[..., Any]:
         doc = (local.__doc__ or "").strip() or "Answered locally (no round trip)."
     elif name == "set_binary_image":
         def set_binary_image(self: Widget, data: Any, format: str = "jpeg") -> Done:
-            if not isinstance(data, (bytes, bytearray, memoryview)):
-                raise TypeError(f"{owner}(): data must be bytes-like, not {type(data).__name__}")
+            raw, shape, dtype = payload(data, f"{owner}()")
             if not isinstance(format, str):
                 raise TypeError(f"{owner}(): format must be a str such as 'png'")
-            self._session.engine.set_binary(self._rec, spec, bytes(data), format)
+            self._session.engine.set_binary(self._rec, spec, raw, format, shape, dtype)
             return DONE
-        fn, doc = set_binary_image, ("Show image bytes (jpeg/png/webp/gif); recorded for "
-                                     "rebuilds. Runs at once; ``await`` is optional.")
+        fn, doc = set_binary_image, ("Show image bytes (jpeg/png/webp/gif): any buffer, or a "
+                                     "Buffer (sent as a typed array); recorded for rebuilds. "
+                                     "Runs at once; ``await`` is optional.")
     elif kind is Kind.SETTER:
         async def setter(self: Widget, *args: Any, **kwargs: Any) -> None:
             self._set(spec, bind_args(owner, params, args, kwargs))

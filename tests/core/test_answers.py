@@ -63,7 +63,7 @@ async def test_set_binary_image_works_with_and_without_await(session):
     done = img.set_binary_image(b"\x89PNG....", "png")
     assert isinstance(done, Done)
     await img.set_binary_image(b"\x89PNG....", "png")
-    with pytest.raises(TypeError, match="bytes-like"):
+    with pytest.raises(TypeError, match="buffer protocol"):
         img.set_binary_image("not bytes")
 
 

@@ -143,7 +143,7 @@ def test_a_page_that_leaves_during_a_batch_answers_its_waiters_and_gets_nothing(
     sent = frames(a)
     assert sent[0][0]["args"] == ["1"]
     assert b.data_to_send() == []
-    assert engine.events_received() == []
+    assert engine.events_received() == ()
     assert sent[1]["type"] == "flush"
     engine.receive(a, json.dumps({"type": "result", "id": sent[1]["id"]}))
     assert engine.events_received() == [Answered("w", None)]

@@ -585,7 +585,7 @@ async def test_binary_images_go_as_binary_frames_and_are_rebuilt(app, page_for):
     await fb.wait_for(lambda f: len(f.binary_calls) == 2)
     assert [(c[1], c[2], c[3]) for c in fb.binary_calls] == \
         [("set_binary_image", small, ["png"]), ("set_binary_image", big, ["png"])]
-    with pytest.raises(TypeError, match="bytes-like"):
+    with pytest.raises(TypeError, match="buffer protocol"):
         await img.set_binary_image("not bytes")
     second = page_for(session_id=session.id, token=session.token)
     await connected(app, second)
