@@ -51,7 +51,7 @@ async def open_table(app, page):
 
 async def set_sizes(tv, base):
     for i in range(ROWS):
-        await tv.set_cell([i], 1, base + i)
+        await tv.set_cell([f"row{i}"], "size", base + i)
 
 
 async def test_a_batch_is_one_frame_and_the_table_draws_once(app, page):
@@ -85,9 +85,9 @@ async def test_an_error_in_a_batch_names_the_call_and_its_index(app, page):
     errors = []
     session.on_error(lambda s, e: errors.append(e))
     async with session.batch():
-        await tv.set_cell([0], 1, 7)
+        await tv.set_cell(["row0"], "size", 7)
         session.engine.call(tv._rec, "no_such_method", [1])     # the page rejects it
-        await tv.set_cell([1], 1, 8)
+        await tv.set_cell(["row1"], "size", 8)
     await session.flush()
     await until(lambda: errors)
     [err] = errors

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -96,3 +99,29 @@ def test_get_session_thread_names_the_thread_that_runs_handlers(make_app, page, 
         assert seen["reported"] == seen["handler"]
     if mode == "serialized":
         assert seen["handler"] == threading.get_ident()   # the test thread ran it
+
+
+def test_a_buffer_is_sent_as_it_was_at_the_call(make_app, page):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from pngutil import png
+
+    app = make_app()
+    done = threading.Event()
+
+    @app.on_connect
+    def setup(session):
+        W = session.get_widgets()
+        top = W.TopLevel(title="Image")
+        img = W.Image()
+        data = bytearray(png(12, 8))
+        app._portal.submit(None, time.sleep, 0.3)   # keep the loop busy meanwhile
+        img.set_binary_image(data, "png")       # queued: runs later on the loop thread
+        data[:] = png(50, 50)                   # the program reuses its buffer at once
+        top.set_widget(img)
+        top.show()
+        done.set()
+
+    page.goto(app.url)
+    assert done.wait(10)
+    until(lambda: page.evaluate("""() => Array.from(document.querySelectorAll('img'))
+        .filter(i => i.complete && i.naturalWidth > 0).map(i => i.naturalWidth)""") == [12], 10)
