@@ -19,10 +19,12 @@
 """
 
 from .application import Application
+from .buffer import Buffer, is_buffer
 from .errors import (ApplicationClosedError, BrowserError, PgwidgetsError, ProtocolError,
                      SessionClosedError)
 from .session import Session
 from .widget import Widget
 
 __all__ = ["Application", "Session", "Widget", "PgwidgetsError", "BrowserError",
-           "ProtocolError", "ApplicationClosedError", "SessionClosedError"]
+           "ProtocolError", "ApplicationClosedError", "SessionClosedError", "Buffer",
+           "is_buffer"]

@@ -6,6 +6,7 @@ import asyncio
 import hmac
 import logging
 import signal
+import socket
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -19,8 +20,12 @@ from .admission import Admission, Expiry
 from .connection import Connection, Writers
 from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError, ProtocolError
+from .options import callable_handler as _callable
+from .options import check_app_args, normalize_id as _normalize_id
+from .registry import WidgetRegistry
 from .protocol import Reply
 from .session import Session
+from .widget import Widget
 from .site import Site, url_host
 from .state import PageFacts
 
@@ -30,23 +35,19 @@ _HANDSHAKE_TIMEOUT = 10.0
 _CLOSE_GRACE = 5.0            # run() lets a handler that called close() finish this long
 
 
-def _normalize_id(sid: Any) -> Any:
-    # The page turns an all-digit id into a number; so do we, or "42" never rejoins.
-    if isinstance(sid, str) and sid.isdigit() and sid.isascii():
-        return int(sid)
-    return sid
-
-
 class Application:
     """Main entry point: serves the pgwidgets-js page and gives each browser a Session.
 
     ``app = Application(ws_port=9500, http_port=9501)`` then ``await app.run()``.
     Pass port 0 to let the system choose; :attr:`url` tells the result after start.
+    ``ws_sock``: a bound TCP socket the WebSocket server adopts (``ws_port`` is then
+    its port), e.g. one inherited from a supervisor.
     """
 
     def __init__(self, ws_port: int = 9500, http_port: int = 9501, host: str = "127.0.0.1",
                  http_server: bool = True, concurrency_handling: str = "per_session",
-                 max_sessions: int | None = 1, logger: logging.Logger | None = None, *,
+                 max_sessions: int | None = 1, logger: logging.Logger | None = None,
+                 ws_sock: socket.socket | None = None, *,
                  # Security
                  allowed_origins: Iterable[str] | None = (),
                  # Timeouts and limits
@@ -56,16 +57,10 @@ class Application:
                  compression: bool = False,
                  # Facades: who runs handlers (pgwidgets_sync passes its threads)
                  handler_runner: Runner | None = None) -> None:
-        for name, port in (("ws_port", ws_port), ("http_port", http_port)):
-            if not isinstance(port, int) or not 0 <= port <= 65535:
-                raise ValueError(f"{name} must be a port number 0-65535, got {port!r}")
-        if max_sessions is not None and (not isinstance(max_sessions, int) or max_sessions < 1):
-            raise ValueError(f"max_sessions must be a positive int or None, got {max_sessions!r}")
-        if not call_timeout > 0:
-            raise ValueError(f"call_timeout must be positive, got {call_timeout!r}")
-        if session_idle_timeout is not None and not session_idle_timeout > 0:
-            raise ValueError(f"session_idle_timeout must be positive or None, "
-                             f"got {session_idle_timeout!r}")
+        check_app_args(ws_port=ws_port, http_port=http_port, max_sessions=max_sessions,
+                       call_timeout=call_timeout, session_idle_timeout=session_idle_timeout,
+                       ws_sock=ws_sock)
+        self._ws_sock = ws_sock
         self.session_idle_timeout = session_idle_timeout
         self.ws_port = ws_port
         self.http_port = http_port
@@ -89,6 +84,8 @@ class Application:
         self._next_id = 1
         self._admission = Admission(max_sessions)
         self._expiry = Expiry(session_idle_timeout)
+        #: Widget subclasses registered with :meth:`register_widget`.
+        self.widget_classes = WidgetRegistry(Widget)
         self._connect_handlers: list[Callable[[Session], Any]] = []
         self._disconnect_handlers: list[Callable[[Session], Any]] = []
         #: The connector page, its assets and the origin check.
@@ -114,6 +111,11 @@ class Application:
         a session disconnects. Usable as a decorator."""
         self._disconnect_handlers.append(_callable(handler, "on_disconnect"))
         return handler
+
+    def register_widget(self, cls: type[Widget], name: str | None = None) -> type[Widget]:
+        """Offer widget subclass ``cls`` as ``session.get_widgets().<name>`` (default: its
+        class name), the session passed first. Usable as a decorator."""
+        return self.widget_classes.register(cls, name)
 
     # ---- properties -------------------------------------------------------------
     @property
@@ -153,8 +155,8 @@ class Application:
                 s.open_url(url)
 
     # ---- sessions ---------------------------------------------------------------
-    def create_session(self, session_id: int | str | None = None, *,
-                       token: str | None = None, expires: bool = False) -> Session:
+    def create_session(self, session_id: int | str | None = None, token: str | None = None,
+                       *, expires: bool = False) -> Session:
         """Create a session with no page; build its UI now, open :attr:`Session.url`
         later. ``on_connect`` never runs for it. It is kept until destroyed, unless
         ``expires=True``: then, like sessions made by pages, it is destroyed after
@@ -218,8 +220,10 @@ class Application:
         if self._started:
             return
         self._done = asyncio.Event()    # run() waits on it; set by the end of close()
+        where: dict[str, Any] = ({"sock": self._ws_sock} if self._ws_sock is not None
+                                 else {"host": self.host, "port": self.ws_port})
         self._ws_server = await serve(
-            self._serve_page, self.host, self.ws_port, process_request=self.site.check_origin,
+            self._serve_page, **where, process_request=self.site.check_origin,
             max_size=self.max_frame_size, compression="deflate" if self.compression else None)
         self.ws_port = self.site.ws_port = self._ws_server.sockets[0].getsockname()[1]
         if self.http_server:
@@ -282,6 +286,11 @@ class Application:
         finally:
             if self._done is not None:
                 self._done.set()        # run() returns once this close has completed
+
+    async def process_events(self, timeout: float = 0.1) -> None:
+        """Let the loop run handlers for ``timeout`` seconds (for a program with a loop
+        of its own: ``while ...: await app.process_events(0.05)``)."""
+        await asyncio.sleep(timeout)
 
     @property
     def is_closed(self) -> bool:
@@ -379,10 +388,3 @@ class Application:
     def _dispatch_hooks(self, handlers: list[Callable], session: Session, what: str) -> None:
         for h in handlers:
             self.dispatcher.submit(session, h, (session,), {}, what)
-
-
-def _callable(handler: Any, what: str) -> Any:
-    if not callable(handler):
-        raise TypeError(f"{what} handler must be callable, not {type(handler).__name__}")
-    return handler
-

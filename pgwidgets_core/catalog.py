@@ -11,6 +11,8 @@ QUERY      send the call and wait for the browser's value
 CHILD      keep the parent/child record (``child_op``), send, do not wait
 FACTORY    make a new widget in Python (server wid) and attach it: the page
            builds the same thing ``MenuBar.add_name`` etc. would have built
+LOCAL      answered from the records by :mod:`pgwidgets_core.answers` (no round
+           trip): ``index_of``, ``get_menu``, ``num_children``...
 ACTION     send the call, do not wait; nothing recorded (a few are tracked
            by the state module, e.g. ``add_separator``)
 =========  ===================================================================
@@ -34,6 +36,7 @@ class Kind(enum.Enum):
     CHILD = "child"
     FACTORY = "factory"
     ACTION = "action"
+    LOCAL = "local"
 
 
 _WRITE_BEHIND = frozenset({Kind.SETTER, Kind.ACTION, Kind.CHILD})
@@ -54,6 +57,14 @@ _QUERIES = frozenset("""
     get_column_widths get_children get_menu copy_selection cut_selection
     get_offset get_gravity is_valid get_line_column get_line copy to_ref
 """.split())
+
+# Answered from the records (pgwidgets_core.answers), as the reference binding does.
+# True: a coroutine in the asyncio API (the reference awaits these), False: plain.
+_LOCAL: dict[str, bool] = {"index_of": False, "index_to_widget": False, "get_menu": False,
+                           "num_children": True}
+_LOCAL_IN: dict[tuple[str, str], bool] = {
+    ("TextBufferRef", "get_offset"): False, ("TextBufferRef", "get_line"): False,
+    ("Dialog", "get_content_area"): False}
 
 # Structural calls: which parameter is the child and what happens to the tree.
 #   attach  - appended to the parent's children
@@ -158,6 +169,7 @@ class MethodSpec:
     factory: Factory | None = None
     clears: tuple[str, ...] = ()      # ACTION clear(): keys it drops
     returns_widget: bool = False      # CHILD whose reply carries a wrapper (MDI)
+    awaitable: bool = False           # GETTER / LOCAL: a coroutine in the asyncio API
 
     @property
     def write_behind(self) -> bool:
@@ -208,6 +220,9 @@ def _classify(cls: str, name: str, params: tuple[str, ...],
                                                     else None)
         return MethodSpec(name, params, Kind.CHILD, child_op=op, child_param=child,
                           returns_widget=(cls == "MDIWidget" and name == "add_widget"))
+    local = _LOCAL_IN.get((cls, name), _LOCAL.get(name))
+    if local is not None:
+        return MethodSpec(name, params, Kind.LOCAL, awaitable=local)
     if name == "set_binary_image":
         return MethodSpec(name, params, Kind.SETTER, key="_binary_image")
     if name in _SPECIAL_SETTERS:
@@ -216,7 +231,8 @@ def _classify(cls: str, name: str, params: tuple[str, ...],
     if name in _SPECIAL_GETTERS:
         return MethodSpec(name, params, Kind.GETTER, key=_SPECIAL_GETTERS[name])
     if name == "get_position" and "set_position" in all_methods:
-        return MethodSpec(name, params, Kind.GETTER, key="position")   # windows we track
+        return MethodSpec(name, params, Kind.GETTER, key="position",   # windows we track
+                          awaitable=True)                   # (awaited, as elsewhere)
     if name in _QUERIES:
         return MethodSpec(name, params, Kind.QUERY)
     if name.startswith("set_") and params:
@@ -247,6 +263,11 @@ def _build(name: str, entry: Mapping[str, Any], base_methods: Mapping[str, list[
     raw = {**base_methods, **entry.get("methods", {})}
     methods = {m: _classify(name, m, tuple(p), raw) for m, p in raw.items()
                if m not in _HAND_WRITTEN}
+    if "num_children" not in methods:    # a widget that holds none: 0, a plain method
+        methods["num_children"] = MethodSpec("num_children", (), Kind.LOCAL)
+    for (cls, m), awaited in _LOCAL_IN.items():   # the reference has them (Dialog's
+        if cls == name and m not in methods:      # get_content_area: a clear error)
+            methods[m] = MethodSpec(m, (), Kind.LOCAL, awaitable=awaited)
     callbacks = set(entry.get("callbacks", ()))
     if entry["base"] != "callback":
         callbacks |= {"resize", "map"}

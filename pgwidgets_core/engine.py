@@ -16,10 +16,10 @@ Waiters are opaque: whatever the caller passes as ``waiter`` comes back in its
 
 from __future__ import annotations
 
-from collections import deque
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from . import inbound, models, protocol, rebuild, structure
+from .batching import Hold
 from .catalog import MethodSpec, WidgetDef, page_widget_def
 from .errors import BrowserError, ProtocolError, SessionClosedError
 from .events import Answered, Event, Failed, Malformed, Reported
@@ -40,7 +40,8 @@ def browser_error(message: str, call: Call) -> BrowserError:
     method = f"rebuild: {call.method}" if call.rebuild else call.method
     return BrowserError(message, widget_class=rec.defn.name if rec is not None else None,
                         wid=rec.wid if rec is not None else None, method=method,
-                        args=None if call.rebuild else call.args)
+                        args=None if call.rebuild else call.args,
+                        batch_index=call.batch_index)
 
 
 class Engine:
@@ -56,21 +57,24 @@ class Engine:
         self.pages: list[Page] = []             # attached pages; the first is primary
         self.screen = (0, 0)                    # the primary page's viewport
         self.refusal: tuple[type[Exception], str] | None = None   # set when closed
-        self._events: deque[Event] = deque()    # results for the I/O shell, in order
+        self._events: list[Event] = []          # results for the I/O shell, in order
         self._next_id = 1                       # one counter for every message sent
         self._wrap = wrap or (lambda rec: rec)
         self.aliased: set[int] = set()          # page-made wids that differ per page
         self.subwindows: dict[int, Record] = {}  # child wid -> its MDI sub-window
         self.pulling: dict[tuple[int, str], Page | None] = {}   # see inbound._pull
+        self.hold = Hold()                      # session.batch(): messages held per page
 
     def __repr__(self) -> str:
         return f"<Engine pages={len(self.pages)} widgets={len(self.tree.records)}>"
 
     # ---- outputs ------------------------------------------------------------------
-    def events_received(self) -> list[Event]:
+    def events_received(self) -> Sequence[Event]:
         """Take the events produced since the last call, in order."""
-        out = list(self._events)
-        self._events.clear()
+        out = self._events
+        if not out:
+            return ()
+        self._events = []
         return out
 
     def emit(self, event: Event) -> None:
@@ -114,8 +118,15 @@ class Engine:
         pages = self.pages if to is None else list(to)
         if not pages:
             return False
-        rid = self._next_id
-        self._next_id += 1
+        hold = self.hold
+        held = hold.depth > 0
+        if held:
+            if waiter is not None:
+                hold.release(self)                   # what was held goes first
+                held = False
+            else:
+                call.batch_index = hold.next_index()
+        rid = self.new_id()
         msg["id"] = rid
         wid = msg.get("wid")
         per_page = wid in self.aliased
@@ -126,18 +137,36 @@ class Engine:
                 text = protocol.encode({**msg, "wid": page.outward.get(wid, wid)})
             hook = each(page) if each is not None else (on_reply if first else None)
             w = waiter if first else None
-            page.enqueue(text, rid, Pending(w, call, hook), urgent=w is not None)
+            if held:
+                hold.add(page, text, rid, Pending(None, call, hook))
+            else:
+                page.enqueue(text, rid, Pending(w, call, hook), urgent=w is not None)
             first = False
         return True
+
+    def new_id(self) -> int:
+        """A fresh message id."""
+        rid = self._next_id
+        self._next_id += 1
+        return rid
+
+    def begin_batch(self) -> None:
+        """Hold write-behind messages until :meth:`end_batch` (nests)."""
+        self.hold.begin()
+
+    def end_batch(self) -> None:
+        """End a batch; the outermost queues what was held, one frame per page."""
+        self.hold.end(self)
 
     def send_binary(self, rec: Record, method: str, args: list[Any], data: bytes, *,
                     to: Iterable[Page] | None = None, shape: Any = None,
                     dtype: str | None = None) -> None:
         """Call ``method(data, *args)`` in every page (or ``to``), the bytes as binary
         frames (chunked above 1 MiB). Fire-and-forget: the page sends no reply."""
+        if self.hold.held:
+            self.hold.release(self)                  # binary frames travel alone
         for page in (self.pages if to is None else to):
-            rid = self._next_id
-            self._next_id += 1
+            rid = self.new_id()
             for frame in protocol.binary_frames(rid, page.outward.get(rec.wid, rec.wid), method,
                                                 args, data, shape=shape, dtype=dtype):
                 page.enqueue(frame)
@@ -243,12 +272,14 @@ class Engine:
         self.call(rec, "destroy", [])
         self.tree.drop(rec)
 
-    def set_binary(self, rec: Record, spec: MethodSpec, data: bytes, fmt: str) -> None:
-        """``Image.set_binary_image``: recorded (it replaces an image URL), sent binary."""
+    def set_binary(self, rec: Record, spec: MethodSpec, data: bytes, fmt: str,
+                   shape: tuple[int, ...] | None = None, dtype: str | None = None) -> None:
+        """``Image.set_binary_image``: recorded (it replaces an image URL), sent binary
+        (with ``shape``/``dtype``: as a typed array)."""
         self.check_open()
         rec.state.pop("image", None)
-        rec.write("_binary_image", (fmt, data))
-        self.send_binary(rec, spec.name, [fmt], data)
+        rec.write("_binary_image", (fmt, data, shape, dtype))
+        self.send_binary(rec, spec.name, [fmt], data, shape=shape, dtype=dtype)
 
     # ---- what pages send ------------------------------------------------------------
     def receive(self, page: Page, text: str, now: float = 0.0) -> None:
@@ -287,7 +318,7 @@ class Engine:
                             data, now)
             return
         try:
-            inbound.upload_chunk(self, page, page.upload_headers.popleft(), data, now)
+            inbound.upload_chunk(self, page, page.upload_headers.pop(0), data, now)
         except Exception as exc:
             self._malformed(page, exc, data, now)
 

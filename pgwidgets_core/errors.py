@@ -22,21 +22,25 @@ class BrowserError(PgwidgetsError):
 
     ``message`` is the browser's own text; ``widget_class``, ``wid`` and
     ``method`` name the call that failed (``None`` where they do not apply,
-    e.g. for a failed ``create`` the method is ``"create"``).
+    e.g. for a failed ``create`` the method is ``"create"``); ``batch_index`` is
+    the call's index in the ``session.batch()`` it was made in (else ``None``).
     """
 
     def __init__(self, message: str, *, widget_class: str | None = None,
                  wid: int | None = None, method: str | None = None,
-                 args: Any = None) -> None:
+                 args: Any = None, batch_index: int | None = None) -> None:
         self.message = message
         self.widget_class = widget_class
         self.wid = wid
         self.method = method
         self.args_sent = args
+        self.batch_index = batch_index
         where = ""
         if widget_class is not None or method is not None:
             target = f"{widget_class or '?'}(wid={wid})"
             where = f"{target}.{method}" if method else target
+            if batch_index is not None:
+                where += f" (call {batch_index} of a batch)"
             where += ": "
         super().__init__(f"{where}{message}")
 

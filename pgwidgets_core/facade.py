@@ -39,7 +39,7 @@ HAND_WRITTEN: Mapping[str, MethodSpec] = {
     "destroy": MethodSpec("destroy", (), Kind.ACTION),
     "add_cursor": MethodSpec("add_cursor", ("name", "url", "hotspot_x", "hotspot_y", "size"),
                              Kind.ACTION),
-    "is_container": MethodSpec("is_container", (), Kind.GETTER),
+    "is_container": MethodSpec("is_container", (), Kind.LOCAL, awaitable=True),
     "has_callback": MethodSpec("has_callback", ("action",), Kind.GETTER),
 }
 

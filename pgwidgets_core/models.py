@@ -70,6 +70,13 @@ def _combo_delete_alpha(tree: Tree, rec: Record, args: list[Any]) -> None:
         items.remove(args[0])
 
 
+def _combo_set_index(tree: Tree, rec: Record, args: list[Any]) -> None:
+    # The page shows the item's text: get_text() answers the same.
+    items = _items(rec)
+    if args and isinstance(args[0], int) and 0 <= args[0] < len(items):
+        rec.write("text", (items[args[0]],))
+
+
 # ---- text appended ---------------------------------------------------------------------
 
 def _appender(key: str) -> Callable[[Tree, Record, list[Any]], None]:
@@ -259,6 +266,7 @@ _TRACKERS: dict[tuple[str, str], Callable[[Tree, Record, list[Any]], None]] = {
     ("ComboBox", "append_text"): _combo_append,
     ("ComboBox", "insert_alpha"): _combo_insert_alpha,
     ("ComboBox", "delete_alpha"): _combo_delete_alpha,
+    ("ComboBox", "set_index"): _combo_set_index,
     ("TextArea", "append_text"): _appender("text"),
     ("HtmlView", "append_html"): _appender("html"),
     ("GridBox", "add_widget"): _grid_add,

@@ -37,6 +37,7 @@ class Call:
     flush: bool = False              # the round-trip marker of flush()
     # What the waiter gets from a successful reply (default: its decoded value).
     result: Callable[[Reply], Any] | None = None
+    batch_index: int | None = None   # its index in the session.batch() it was made in
 
     def describe(self) -> str:
         """``<Label wid=3>.set_text`` / ``rebuilding <Label wid=3>: create``."""
@@ -77,7 +78,7 @@ class Page:
         self.inward: dict[int, int] = {}
         self.outward: dict[int, int] = {}
         self.uploads = Uploads()                  # files this page is sending
-        self.upload_headers: deque[UploadChunk] = deque()   # awaiting their binary frame
+        self.upload_headers: list[UploadChunk] = []   # awaiting their binary frame (few)
         self.bad_since = 0.0                      # malformed-frame log rate limit
         self.bad_count = 0
         self.wake = wake

@@ -52,7 +52,7 @@ def rebuild(engine: Engine, pages: list[Page]) -> None:
             if step.data is not None:
                 assert step.rec is not None
                 engine.send_binary(step.rec, step.msg["method"], step.msg["args"], step.data,
-                                   to=[page])
+                                   to=[page], shape=step.shape, dtype=step.dtype)
                 continue
             engine.send(dict(step.msg), Call(step.rec, step.what, rebuild=True), to=[page],
                         on_reply=done if i == last else _hook(engine, step, page))

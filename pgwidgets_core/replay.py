@@ -24,6 +24,8 @@ class Step:
     rec: Record | None
     what: str
     data: bytes | None = None
+    shape: tuple[int, ...] | None = None      # with data: sent as a typed array
+    dtype: str | None = None
 
 
 def _calls(rec: Record, calls: models.Calls, what: str) -> list[Step]:
@@ -80,10 +82,10 @@ def replay_plan(tree: Tree) -> list[Step]:
                                             f"listen {action!r}") for action in rec.listens]))
         image = rec.state.get("_binary_image")
         if image is not None:
-            fmt, data = image
+            fmt, data, shape, dtype = image
             timeline.append((rec.stamps.get("_binary_image", rec.born), 1, [Step(
                 protocol.call(rec.wid, "set_binary_image", [fmt]), rec, "binary image",
-                data=data)]))
+                data=data, shape=shape, dtype=dtype)]))
     timeline.sort(key=lambda t: (t[0], t[1]))
     for _, _, group in timeline:
         steps += group

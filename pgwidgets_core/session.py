@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from . import protocol, rebuild
+from .batching import Batch
 from .catalog import catalog
 from .connection import Connection, answer
 from .engine import Engine
@@ -39,12 +40,16 @@ class WidgetNamespace:
         self._session = session
 
     def __getattr__(self, name: str) -> Any:
+        own = self._session.app.widget_classes.get(name)   # app.register_widget(...)
+        if own is not None:
+            return partial(own, self._session)
         if name.startswith("_") or name not in catalog():
-            raise AttributeError(f"pgwidgets-js has no widget class {name!r}")
+            raise AttributeError(f"pgwidgets-js has no widget class {name!r} (and none "
+                                 f"was registered with app.register_widget)")
         return partial(widget_class(name), self._session)
 
     def __dir__(self) -> list[str]:
-        return sorted(catalog())
+        return sorted({*catalog(), *self._session.app.widget_classes.names()})
 
 
 class Session:
@@ -251,6 +256,21 @@ class Session:
         fut = asyncio.get_running_loop().create_future()
         if self.engine.flush(fut):
             await answer(fut, self._app.call_timeout, "flush")
+
+    def batch(self) -> Batch:
+        """Many calls as one frame per page: ``async with session.batch(): ...`` (or
+        ``with``). Calls inside are recorded and return as usual; what they send leaves
+        together at the end of the outermost batch, with TreeView/TableView rendering
+        suspended meanwhile. A browser error names the call and its ``batch_index``."""
+        return Batch(self.engine)
+
+    def begin_batch(self) -> None:
+        """Open a batch by hand (:meth:`batch` is the usual way); batches nest."""
+        self.engine.begin_batch()
+
+    def end_batch(self) -> None:
+        """Close a batch opened by :meth:`begin_batch`."""
+        self.engine.end_batch()
 
     def open_url(self, url: str) -> None:
         """Ask this session's pages to open ``url`` in a new tab (write-behind; a page's

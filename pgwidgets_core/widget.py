@@ -14,6 +14,9 @@ import os
 from functools import cache
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
+from .answers import ANSWERS
+from .batching import Batch
+from .buffer import payload
 from .catalog import Kind, MethodSpec, WidgetDef, bind_args, page_widget_def, widget_def
 from .connection import answer
 from .protocol import Ref
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
     from .application import Application
     from .session import Session
 
-__all__ = ["Widget", "widget_class", "wrap", "check_args", "to_data_uri"]
+__all__ = ["Widget", "widget_class", "wrap", "check_args", "to_data_uri", "Done"]
 
 _DATA_URI_METHODS = frozenset({"set_icon", "set_image", "set_icon_gutter"})
 
@@ -81,6 +84,23 @@ def check_args(defn: WidgetDef, args: tuple[Any, ...], kwargs: dict[str, Any]
     return create_args, {k: (v,) for k, v in values.items() if v is not None}, setters
 
 
+class Done:
+    """What a call that has done its work returns: nothing, and awaiting it is optional
+    (``img.set_binary_image(data)`` and ``await img.set_binary_image(data)`` both work,
+    as in the reference binding)."""
+
+    __slots__ = ()
+
+    def __await__(self):  # type: ignore[no-untyped-def]
+        return iter(())
+
+    def __repr__(self) -> str:
+        return "<done>"
+
+
+DONE = Done()
+
+
 class Widget(Ref):
     """Base class of every widget wrapper.
 
@@ -91,7 +111,8 @@ class Widget(Ref):
         btn = await Button(session, "Click me")
 
     Creating a widget records it and queues its ``create`` at once; awaiting the
-    object returns it (the reference's two-phase form keeps working).
+    object runs :meth:`_initialize` and returns it (the reference's two-phase form,
+    and its subclasses that override ``_initialize``, keep working).
     """
 
     __slots__ = ("_session", "_rec", "__weakref__")
@@ -106,8 +127,12 @@ class Widget(Ref):
             self._set(spec, margs)
 
     def __await__(self):  # type: ignore[no-untyped-def]
-        if False:  # pragma: no cover - makes this a generator
-            yield
+        return self._initialize().__await__()
+
+    async def _initialize(self) -> Widget:
+        """Run by ``await widget``: the widget exists already; a subclass may override
+        this to build more (``await super()._initialize()`` first, then return
+        ``self``), as the reference binding's subclassing guide shows."""
         return self
 
     def __repr__(self) -> str:
@@ -127,6 +152,10 @@ class Widget(Ref):
     def app(self) -> Application:
         """The Application this widget belongs to."""
         return self._session.app
+
+    def batch(self) -> Batch:
+        """``self.session.batch()``: ``async with tree.batch(): ...``."""
+        return self._session.batch()
 
     # ---- internals shared by the generated methods ----------------------------------
     def _set(self, spec: MethodSpec, args: list[Any]) -> None:
@@ -177,9 +206,14 @@ class Widget(Ref):
         """Destroy this widget in every page and forget it (children included)."""
         self._session.engine.destroy(self._rec)
 
-    def is_container(self) -> bool:
-        """True for container widgets (answered locally)."""
+    async def is_container(self) -> bool:
+        """True for container widgets (answered locally; awaited, as in the reference)."""
         return self.definition.base == "container"
+
+    @staticmethod
+    def to_data_uri(path: str | os.PathLike[str]) -> str:
+        """The file at ``path`` as a ``data:`` URI (for ``set_image``, ``set_icon``...)."""
+        return to_data_uri(path)
 
 
 # ---- class generation ---------------------------------------------------------------
@@ -202,15 +236,32 @@ def _method(cls: str, spec: MethodSpec) -> Callable[..., Any]:
         def getter(self: Widget) -> Any:
             return self._rec.read(key)          # type: ignore[arg-type]
         fn: Callable[..., Any] = getter
+        if spec.awaitable:
+            async def awaited_getter(self: Widget) -> Any:
+                return self._rec.read(key)      # type: ignore[arg-type]
+            fn = awaited_getter
         doc = f"The recorded ``{key}`` (local, no round trip)."
+    elif kind is Kind.LOCAL:
+        local = ANSWERS[name]
+
+        def answered(self: Widget, *args: Any, **kwargs: Any) -> Any:
+            return local(self._session.engine, self._rec, *bind_args(owner, params, args, kwargs))
+        fn = answered
+        if spec.awaitable:
+            async def awaited(self: Widget, *args: Any, **kwargs: Any) -> Any:
+                return answered(self, *args, **kwargs)
+            fn = awaited
+        doc = (local.__doc__ or "").strip() or "Answered locally (no round trip)."
     elif name == "set_binary_image":
-        async def set_binary_image(self: Widget, data: Any, format: str = "jpeg") -> None:
-            if not isinstance(data, (bytes, bytearray, memoryview)):
-                raise TypeError(f"{owner}(): data must be bytes-like, not {type(data).__name__}")
+        def set_binary_image(self: Widget, data: Any, format: str = "jpeg") -> Done:
+            raw, shape, dtype = payload(data, f"{owner}()")
             if not isinstance(format, str):
                 raise TypeError(f"{owner}(): format must be a str such as 'png'")
-            self._session.engine.set_binary(self._rec, spec, bytes(data), format)
-        fn, doc = set_binary_image, "Show image bytes (jpeg/png/webp/gif); recorded for rebuilds."
+            self._session.engine.set_binary(self._rec, spec, raw, format, shape, dtype)
+            return DONE
+        fn, doc = set_binary_image, ("Show image bytes (jpeg/png/webp/gif): any buffer, or a "
+                                     "Buffer (sent as a typed array); recorded for rebuilds. "
+                                     "Runs at once; ``await`` is optional.")
     elif kind is Kind.SETTER:
         async def setter(self: Widget, *args: Any, **kwargs: Any) -> None:
             self._set(spec, bind_args(owner, params, args, kwargs))

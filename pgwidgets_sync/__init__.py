@@ -19,10 +19,12 @@ thread of its own, handlers are plain functions run on threads of ours (see
 
 from pgwidgets_core.errors import (ApplicationClosedError, BrowserError, PgwidgetsError,
                                    ProtocolError, SessionClosedError)
+from pgwidgets_core.buffer import Buffer, is_buffer
 
 from .application import Application
 from .session import Session
 from .widget import Widget
 
 __all__ = ["Application", "Session", "Widget", "PgwidgetsError", "BrowserError",
-           "ProtocolError", "ApplicationClosedError", "SessionClosedError"]
+           "ProtocolError", "ApplicationClosedError", "SessionClosedError", "Buffer",
+           "is_buffer"]

@@ -11,11 +11,13 @@ from typing import Any, Callable
 from pgwidgets_core.application import Application as CoreApplication
 from pgwidgets_core.errors import ApplicationClosedError
 from pgwidgets_core.facade import Twins
+from pgwidgets_core.registry import WidgetRegistry
 
 from .dispatch import ThreadRunner
 from .portal import Portal
 from .proxy import Proxy, mirror, plain, to_sync
 from .session import Session
+from .widget import Widget
 
 __all__ = ["Application", "Session", "HostLink"]
 
@@ -66,6 +68,7 @@ class Application(Proxy):
         self._mode = params.get("concurrency_handling",
                                 _CORE_INIT.parameters["concurrency_handling"].default)
         self._portal = Portal(30.0)
+        self.widget_classes = WidgetRegistry(Widget)    # register_widget (any thread)
         try:
             self._portal.call(self._setup, params)
         except BaseException:
@@ -98,6 +101,11 @@ class Application(Proxy):
         time one of its pages disconnects. Usable as a decorator."""
         self._call("on_disconnect", plain(handler))
         return handler
+
+    def register_widget(self, cls: type[Widget], name: str | None = None) -> type[Widget]:
+        """Offer blocking widget subclass ``cls`` as ``session.get_widgets().<name>``
+        (default: its class name), the session passed first. Usable as a decorator."""
+        return self.widget_classes.register(cls, name)
 
     def _relay(self, handler: Callable[..., Any], what: str) -> Callable[..., None]:
         # For core hooks called on the loop (on_error, on_destroy): run the handler on

@@ -73,6 +73,15 @@ class Lane:
         """True on a thread that runs this lane's calls."""
         return threading.get_ident() in self._home
 
+    def thread_ident(self) -> int | None:
+        """The ident of the thread that runs this lane's calls: its own thread, else a
+        home (a host GUI thread, the thread in ``process_events``), else the main thread
+        (the one ``run()`` is for); None for a pool of threads."""
+        if self.threads:
+            return self.threads[0].ident if len(self.threads) == 1 else None
+        home = list(self._home)
+        return home[0] if home else threading.main_thread().ident
+
     def claim(self, ident: int | None = None) -> None:
         """Make thread ``ident`` (this one) a home of this lane: ``gui_call`` there
         runs inline."""

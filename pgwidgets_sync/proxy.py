@@ -126,6 +126,8 @@ def to_core(value: Any) -> Any:
         return t(map(to_core, value))
     if t is dict:
         return {k: to_core(v) for k, v in value.items()}
+    if t is not bytes and t is not str and hasattr(t, "__buffer__"):
+        return memoryview(value).tobytes()   # the call runs later: send what it was now
     return value
 
 

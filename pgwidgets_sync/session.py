@@ -27,13 +27,14 @@ class Session(Proxy):
     (``per_session``), the one in ``app.run()`` (``serialized``) or a pool's.
     """
 
-    __slots__ = ("_lane", "_namespace", "__weakref__")
+    __slots__ = ("_lane", "_namespace", "_namespace_own", "__weakref__")
 
     def __init__(self, app: Application, core: CoreSession) -> None:
         # Loop thread only: made by to_sync.
         self._app, self._core = app, core
         self._lane: Lane = app._runner.lane(app._core.dispatcher.lane(core))
         self._namespace: types.SimpleNamespace | None = None
+        self._namespace_own: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"<sync Session {self._core.id!r}>"
@@ -46,9 +47,13 @@ class Session(Proxy):
     def get_widgets(self) -> types.SimpleNamespace:
         """A namespace of blocking widget constructors bound to this session:
         ``W = session.get_widgets(); btn = W.Button("Click me")``."""
-        if self._namespace is None:
-            self._namespace = types.SimpleNamespace(
-                **{name: partial(widget_class(name), self) for name in catalog()})
+        reg = self._app.widget_classes                # app.register_widget(...)
+        own = {name: reg.get(name) for name in reg.names()}
+        if self._namespace is None or self._namespace_own != own:
+            self._namespace_own = own
+            self._namespace = types.SimpleNamespace(**{
+                **{name: partial(widget_class(name), self) for name in catalog()},
+                **{name: partial(cls, self) for name, cls in own.items()}})
         return self._namespace
 
     def walk_widget_tree(self) -> Iterator[Widget]:
@@ -67,6 +72,25 @@ class Session(Proxy):
         self._call("on_destroy", self._app._relay(plain(handler), "on_destroy"))
         return handler
 
+    def batch(self) -> Batch:
+        """``with session.batch(): ...``: the calls made inside leave together, one
+        frame per page, at the end of the outermost batch (see the asyncio API)."""
+        return Batch(self)
+
+    def begin_batch(self) -> None:
+        """Open a batch by hand (:meth:`batch` is the usual way); returns at once."""
+        self._app._portal.submit(self._core.report_error, self._core.begin_batch)
+
+    def end_batch(self) -> None:
+        """Close a batch opened by :meth:`begin_batch`; returns at once."""
+        self._app._portal.submit(self._core.report_error, self._core.end_batch)
+
+    def get_session_thread(self) -> int | None:
+        """The ident of the thread that runs this session's handlers: its own thread
+        (``per_session``), the thread in ``run()`` / ``process_events()`` or the host's
+        GUI thread (``serialized``); None in ``concurrent`` mode (a pool)."""
+        return self._lane.thread_ident()
+
     def gui_do(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Queue ``fn(*args, **kwargs)`` for the callback thread; return at once.
         An exception goes to the error handlers."""
@@ -82,6 +106,23 @@ class Session(Proxy):
         reply = Reply()
         self._lane.put((fn, args, kwargs, reply, None))
         return self._app._portal.wait(reply)
+
+
+class Batch:
+    """``with session.batch():`` in the blocking API: the begin and the end are queued
+    in order with the calls between them."""
+
+    __slots__ = ("_session",)
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def __enter__(self) -> Batch:
+        self._session.begin_batch()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._session.end_batch()
 
 
 mirror(Session, CoreSession)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 from pgwidgets_core import facade
 from pgwidgets_core.catalog import MethodSpec, bind_args
 from pgwidgets_core.widget import Widget as CoreWidget
+from pgwidgets_core.widget import to_data_uri
 from pgwidgets_core.widget import widget_class as core_widget_class
 
 from .proxy import Later, Proxy, forward, like, mirror, plain, resolve, to_core
@@ -83,6 +84,12 @@ class Widget(Proxy):
         returns at once."""
         self._app._portal.submit(self._session._core.report_error, _call_core, self,
                                  "destroy", [])
+
+    def batch(self) -> Any:
+        """``self.session.batch()``: ``with tree.batch(): ...``."""
+        return self._session.batch()
+
+    to_data_uri = staticmethod(to_data_uri)
 
     def has_callback(self, action: str) -> bool:
         """True if this widget class has the callback ``action`` (class data)."""

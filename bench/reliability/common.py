@@ -200,3 +200,10 @@ def machine() -> dict[str, Any]:
     except ImportError:
         pass
     return info
+
+
+async def page_count(box: Any) -> int | None:
+    """How many children the page says ``box`` has: a real round trip (``num_children``
+    is answered from Python's records), None without a page."""
+    kids = await box.get_children()
+    return None if kids is None else len(kids)

@@ -10,7 +10,7 @@ chunk headers and binary frames, uploads), about forty hand-written edge cases
 of nested brackets just under the 16 MiB frame limit.
 
 Frames go out in groups of :data:`GROUP` frames; after each group a query on the
-fuzzed session (``num_children()``, answered by the fuzzed page) serves as a barrier:
+fuzzed session (``get_children()``, answered by the fuzzed page) serves as a barrier:
 when it answers, the server has read every frame before it. A group after which a
 traceback was logged or the connection closed is replayed one step at a time to find
 the step responsible, which becomes the finding's reproduction. A closed connection
@@ -36,7 +36,7 @@ from typing import Any
 
 from pgwidgets_core import Application
 
-from .common import Checks, LogCapture, LogRecordInfo, mono, poll, rss_kib
+from .common import page_count, Checks, LogCapture, LogRecordInfo, mono, poll, rss_kib
 from .page import LightPage, PageClosed
 from .strategies import MIX, Frame, describe, edge_cases, generate, materialise
 
@@ -206,7 +206,7 @@ class Storm:
             if self.page.closed.is_set():
                 return False
             try:
-                got = await asyncio.wait_for(self.ui.box.num_children(), 15)
+                got = await asyncio.wait_for(page_count(self.ui.box), 15)
             except TimeoutError:
                 self.barrier_failures.append("no answer within 15 s")
                 return False
@@ -232,9 +232,9 @@ class Storm:
         ui = self.uis[sid]
         self.other_checks += 1
         try:
-            got = await asyncio.wait_for(ui.box.num_children(), 10)
+            got = await asyncio.wait_for(page_count(ui.box), 10)
             if got != len(ui.kids):
-                self.other_failures.append(f"num_children() = {got!r}")
+                self.other_failures.append(f"page children = {got!r}")
             before = ui.handled["activated"]
             await self.other.callback(ui.button.wid, "activated")
             ok = await poll(lambda: ui.handled["activated"] > before, 10)

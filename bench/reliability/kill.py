@@ -37,7 +37,7 @@ from typing import Any, Callable
 
 from pgwidgets_core import Application
 
-from .common import Checks, LogCapture, mono, poll
+from .common import page_count, Checks, LogCapture, mono, poll
 from .page import LightPage
 
 #: Chromium binary and flags (the test suite's, tests/chromium.py).
@@ -127,9 +127,9 @@ class Case:
         want = len(session.engine.tree.records)
         self.checks.add("new page rebuilt completely", len(page.widgets) == want,
                         f"{len(page.widgets)}/{want} widgets")
-        got = await asyncio.wait_for(ui["box"].num_children(), 10)
+        got = await asyncio.wait_for(page_count(ui["box"]), 10)
         self.checks.add("new page answers a query", got == ui["kids"],
-                        f"num_children() = {got}, expected {ui['kids']}")
+                        f"page children = {got}, expected {ui['kids']}")
         self.checks.add("admission: the new page holds exactly one slot",
                         self.app._admission.used == 1, f"used {self.app._admission.used}")
         return page
@@ -386,9 +386,9 @@ async def mid_rebuild_chromium(app: Application, logs: LogCapture, url: str, n: 
         await poll(lambda: _conn_of(session), 60)
         done = await poll(lambda: session._conns and not session._conns[0].page.rebuilding, 60)
         case.metrics["chromium_rejoin_rebuild_s"] = round(mono() - t0, 2)
-        got = await asyncio.wait_for(ui["box"].num_children(), 20) if done else None
+        got = await asyncio.wait_for(page_count(ui["box"]), 20) if done else None
         case.checks.add("a new Chromium page is rebuilt and answers a query",
-                        got == ui["kids"], f"num_children() = {got}, expected {ui['kids']}")
+                        got == ui["kids"], f"page children = {got}, expected {ui['kids']}")
     finally:
         browser.cleanup()
     freed = await poll(lambda: app._admission.used == 0, 10)

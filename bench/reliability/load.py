@@ -5,7 +5,7 @@ Every new page gets a small UI (window, box, labels, button, slider, entry, prog
 bar) and three handlers. The pages (:mod:`bench.reliability.loadpages`, a separate
 process by default) click, move the slider and type at a steady rate; each callback
 carries its send time, so the handler measures callback -> handler latency. Handlers
-call setters, and now and then a query (``num_children()``, ``get_children()``,
+call setters, and now and then a query (``get_children()``,
 checked against the known answer) or ``session.flush()``. A ticker also sets a label
 in every session once a second (calls that come from the program, not a handler).
 
@@ -29,7 +29,7 @@ from typing import Any, Awaitable, Callable
 
 from pgwidgets_core import Application, BrowserError
 
-from .common import ROOT, Checks, LogCapture, mono, percentile, rss_kib, slope
+from .common import page_count, ROOT, Checks, LogCapture, mono, percentile, rss_kib, slope
 from .loadpages import LoadPages
 
 #: "Memory flat": RSS may grow at most this much over the second half of the window.
@@ -131,9 +131,9 @@ async def run(pages: int, duration: float, rate: float, inproc: bool,
         await ui.status.set_text(f"clicked {n}")
         if n % 3 == 0:
             counts.queries += 1
-            got = await ui.box.num_children()
+            got = await page_count(ui.box)
             if got != len(ui.kids):
-                counts.error("failed_queries", f"num_children() = {got!r}, "
+                counts.error("failed_queries", f"page children = {got!r}, "
                                                f"expected {len(ui.kids)}")
         if n % 6 == 0:
             counts.queries += 1

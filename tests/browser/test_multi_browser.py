@@ -216,7 +216,8 @@ async def test_widget_ids_are_the_same_in_every_page(session, context):
         assert await p.locator(".mdi-title-bar", has_text="Renamed sub").count() == 1
     await drag_by(b, b.locator(".mdi-title-bar", has_text="Renamed sub"), 40, 30)
     await session.flush()
-    await same_page(a, b, "after the user moved the sub-window in B")
+    # the workspace is resized at the page's later frames: give a loaded machine time
+    await same_page(a, b, "after the user moved the sub-window in B", timeout=10.0)
 
 
 async def test_a_timer_fires_its_handler_once_per_expiry_with_two_pages(session, context):

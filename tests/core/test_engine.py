@@ -162,7 +162,7 @@ def test_callbacks_during_a_rebuild_are_echoes_and_are_dropped():
     engine.join(page2 := Page(), rebuild_it=True)
     cb = json.dumps({"type": "callback", "wid": btn.wid, "action": "activated", "args": []})
     engine.receive(page2, cb)
-    assert engine.events_received() == []
+    assert engine.events_received() == ()
     engine.receive(page, cb)
     assert engine.events_received() == [Fired(btn, "activated", [])]
 
@@ -215,7 +215,7 @@ def test_an_upload_is_assembled_from_its_chunks_then_delivered():
     payload = {"transfer_id": 3, "files": [{"name": "a.txt", "size": 6}]}
     engine.receive(page, json.dumps({"type": "callback", "wid": dialog.wid,
                                      "action": "activated", "args": [payload]}), now=1.0)
-    assert engine.events_received() == []                # nothing until the data is in
+    assert engine.events_received() == ()                # nothing until the data is in
     for i, chunk in enumerate((b"abc", b"def")):
         engine.receive(page, json.dumps({"type": "binary-chunk", "wid": dialog.wid,
                                          "transfer_id": 3, "file_index": 0, "file_count": 1,

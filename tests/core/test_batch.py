@@ -1,0 +1,167 @@
+"""``session.batch()`` in the engine (no event loop): one frame per page, the render of
+TreeView/TableView suspended around it, errors attributed to their call and index."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pgwidgets_core.catalog import widget_def
+from pgwidgets_core.engine import Engine
+from pgwidgets_core.errors import BrowserError
+from pgwidgets_core.events import Answered, Reported
+from pgwidgets_core.pages import Page
+
+
+def create(engine: Engine, cls: str, *args):
+    return engine.create(widget_def(cls), list(args), {})
+
+
+def set_text(engine: Engine, rec, text: str) -> None:
+    engine.set(rec, widget_def(rec.defn.name).methods["set_text"], [text])
+
+
+def frames(page: Page) -> list:
+    return [json.loads(f) if isinstance(f, str) else f for f in page.data_to_send()]
+
+
+def test_a_batch_leaves_as_one_frame_when_it_ends_and_not_before():
+    engine = Engine()
+    page = Page()
+    engine.join(page)
+    label = create(engine, "Label", "a")
+    frames(page)
+    with_calls = []
+    engine.begin_batch()
+    for i in range(700):                           # more than one array frame's worth
+        set_text(engine, label, f"t{i}")
+        with_calls.append(f"t{i}")
+    assert page.data_to_send() == []               # held
+    assert label.read("text") == "t699"            # but recorded at once
+    engine.end_batch()
+    [frame] = frames(page)
+    assert [m["args"][0] for m in frame] == with_calls
+    assert len({m["id"] for m in frame}) == 700    # each call keeps its own id
+
+
+def test_batches_nest_and_only_the_outermost_end_sends():
+    engine = Engine()
+    page = Page()
+    engine.join(page)
+    label = create(engine, "Label", "a")
+    frames(page)
+    engine.begin_batch()
+    set_text(engine, label, "1")
+    engine.begin_batch()
+    set_text(engine, label, "2")
+    engine.end_batch()
+    assert page.data_to_send() == []
+    engine.end_batch()
+    [frame] = frames(page)
+    assert [m["args"] for m in frame] == [["1"], ["2"]]
+    with pytest.raises(RuntimeError, match="without begin_batch"):
+        engine.end_batch()
+
+
+def test_a_query_inside_a_batch_sends_what_was_held_first():
+    engine = Engine()
+    page = Page()
+    engine.join(page)
+    box = create(engine, "VBox")
+    frames(page)
+    engine.begin_batch()
+    label = create(engine, "Label", "x")          # creations ride in the batch too
+    assert engine.query(box, "get_children", [], waiter="w")
+    set_text(engine, label, "after")
+    sent = frames(page)
+    assert len(sent) == 2
+    assert sent[0][0]["type"] == "create" and sent[0][0]["wid"] == label.wid
+    assert sent[1]["method"] == "get_children"        # after the held create
+    engine.end_batch()
+    [last] = frames(page)
+    assert [m["args"] for m in last] == [["after"]]
+
+
+def test_treeview_render_is_suspended_around_the_batch():
+    engine = Engine()
+    page = Page()
+    engine.join(page)
+    old = create(engine, "TreeView")
+    frames(page)
+    engine.begin_batch()
+    label = create(engine, "Label", "x")
+    engine.call(old, "set_cell", [[0], "a", 1])
+    new = create(engine, "TableView")
+    engine.call(new, "set_cell", [[0], "a", 2])
+    engine.end_batch()
+    [frame] = frames(page)
+    steps = [(m.get("wid"), m.get("method") or m["type"], m.get("args")) for m in frame
+             if m["type"] in ("call", "create")]
+    assert steps[0] == (old.wid, "_suspendRender", [True])          # before everything
+    i_new = steps.index((new.wid, "create", steps[[s[0] for s in steps].index(new.wid)][2]))
+    assert steps[i_new + 1] == (new.wid, "_suspendRender", [True])  # right after its create
+    assert steps[-2:] == [(old.wid, "_suspendRender", [False]),
+                          (new.wid, "_suspendRender", [False])]
+    assert (label.wid, "create", ["x"]) in steps
+
+
+def test_an_error_in_a_batch_names_its_call_and_index():
+    engine = Engine()
+    page = Page()
+    engine.join(page)
+    label = create(engine, "Label", "a")
+    frames(page)
+    engine.begin_batch()
+    for t in "xyz":
+        set_text(engine, label, t)
+    engine.end_batch()
+    [frame] = frames(page)
+    bad = frame[1]
+    engine.receive(page, json.dumps([{"type": "result", "id": frame[0]["id"]},
+                                     {"type": "error", "id": bad["id"], "error": "boom"},
+                                     {"type": "result", "id": frame[2]["id"]}]))
+    [ev] = engine.events_received()
+    assert isinstance(ev, Reported) and isinstance(ev.error, BrowserError)
+    assert ev.error.batch_index == 1 and ev.error.method == "set_text"
+    assert ev.error.args_sent == ["y"]
+    assert "Label(wid=" in str(ev.error) and "call 1 of a batch" in str(ev.error)
+
+
+def test_a_page_that_leaves_during_a_batch_answers_its_waiters_and_gets_nothing():
+    engine = Engine()
+    a, b = Page("a"), Page("b")
+    engine.join(a)
+    engine.join(b)
+    label = create(engine, "Label", "x")
+    frames(a), frames(b)
+    engine.begin_batch()
+    set_text(engine, label, "1")
+    engine.leave(b)
+    engine.flush("w")                              # a waited message cuts the hold
+    engine.end_batch()
+    sent = frames(a)
+    assert sent[0][0]["args"] == ["1"]
+    assert b.data_to_send() == []
+    assert engine.events_received() == ()
+    assert sent[1]["type"] == "flush"
+    engine.receive(a, json.dumps({"type": "result", "id": sent[1]["id"]}))
+    assert engine.events_received() == [Answered("w", None)]
+
+
+def test_binary_payloads_cut_the_hold():
+    engine = Engine()
+    page = Page()
+    engine.join(page)
+    img = create(engine, "Image")
+    label = create(engine, "Label", "x")
+    frames(page)
+    engine.begin_batch()
+    set_text(engine, label, "before")
+    engine.set_binary(img, widget_def("Image").methods["set_binary_image"], b"\x89PNG", "png")
+    set_text(engine, label, "after")
+    engine.end_batch()
+    sent = frames(page)
+    assert sent[0][0]["args"] == ["before"]
+    assert sent[1]["type"] == "binary-call" and sent[2] == b"\x89PNG"
+    assert sent[3][0]["args"] == ["after"]
