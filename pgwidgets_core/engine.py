@@ -27,21 +27,11 @@ from .pages import Call, Page, Pending
 from .protocol import CallbackEvent, Ref, Reply, UploadChunk, ViewportEvent
 from .state import PageFacts, Record, Tree, auto_listens
 
-__all__ = ["Engine", "browser_error", "PAGE_WID_SPAN"]
+__all__ = ["Engine", "PAGE_WID_SPAN"]
 
 PAGE_WID_SPAN = 2**20      # page-made wids are this close to Python's counter
 _BAD_FRAME_LOGS = 5        # malformed frames reported per page and window
 _BAD_FRAME_WINDOW = 60.0   # seconds
-
-
-def browser_error(message: str, call: Call) -> BrowserError:
-    """The error for ``call`` rejected by the page with ``message``."""
-    rec = call.rec
-    method = f"rebuild: {call.method}" if call.rebuild else call.method
-    return BrowserError(message, widget_class=rec.defn.name if rec is not None else None,
-                        wid=rec.wid if rec is not None else None, method=method,
-                        args=None if call.rebuild else call.args,
-                        batch_index=call.batch_index)
 
 
 class Engine:
@@ -351,7 +341,7 @@ class Engine:
                 rec.state.pop(key, None)
                 if prev is not None:
                     rec.write(key, prev)
-        err = browser_error(reply.error or "", call)
+        err = call.error(reply.error or "")
         self.emit(Failed(p.waiter, err) if p.waiter is not None else Reported(err))
 
     def _malformed(self, page: Page, exc: Exception, data: Any, now: float) -> None:
@@ -398,8 +388,3 @@ class Engine:
                 self.tree.facts.learn(rec.defn.name, reply.wid, reply.next_wid)
             if reply.next_wid - 1 < self.tree.next_wid + PAGE_WID_SPAN:
                 self.tree.bump(reply.next_wid - 1)
-
-
-def closed_session(session_id: Any) -> tuple[type[Exception], str]:
-    """The refusal of a destroyed session."""
-    return SessionClosedError, f"session {session_id!r} was destroyed"

@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .errors import BrowserError
 from .protocol import Reply, UploadChunk, array_frame
 from .state import Record
 from .uploads import Uploads
@@ -38,6 +39,15 @@ class Call:
     # What the waiter gets from a successful reply (default: its decoded value).
     result: Callable[[Reply], Any] | None = None
     batch_index: int | None = None   # its index in the session.batch() it was made in
+
+    def error(self, message: str) -> BrowserError:
+        """The error for this call, rejected by the page with ``message``."""
+        rec = self.rec
+        return BrowserError(message, widget_class=rec.defn.name if rec is not None else None,
+                            wid=rec.wid if rec is not None else None,
+                            method=f"rebuild: {self.method}" if self.rebuild else self.method,
+                            args=None if self.rebuild else self.args,
+                            batch_index=self.batch_index)
 
     def describe(self) -> str:
         """``<Label wid=3>.set_text`` / ``rebuilding <Label wid=3>: create``."""
