@@ -93,7 +93,7 @@ class Application:
                          self.static_path / "icons" / "pgicon.svg", self._log, allowed_origins)
         self.site.http_port = http_port   # origins of pages served elsewhere on this port
         self._ws_server: Any = None
-        self._started = False
+        self._starting: asyncio.Task | None = None   # the one start, shared by callers
         self._closed = False                     # refuses new work from close() on
         self._done: asyncio.Event | None = None  # set when run() should return
         self._closing: asyncio.Future | None = None   # the one close, shared by callers
@@ -215,11 +215,15 @@ class Application:
     # ---- lifecycle --------------------------------------------------------------
     async def start(self) -> None:
         """Start the WebSocket server (and the HTTP server if enabled); both listen
-        when this returns."""
+        when this returns. Every caller awaits the same start."""
         self._check_open()
-        if self._started:
-            return
-        self._done = asyncio.Event()    # run() waits on it; set by the end of close()
+        if self._starting is None:
+            self._done = asyncio.Event()    # run() waits on it; set by the end of close()
+            self._starting = asyncio.get_running_loop().create_task(self._start(),
+                                                                    name="pgwidgets start")
+        await asyncio.shield(self._starting)
+
+    async def _start(self) -> None:
         where: dict[str, Any] = ({"sock": self._ws_sock} if self._ws_sock is not None
                                  else {"host": self.host, "port": self.ws_port})
         self._ws_server = await serve(
@@ -232,7 +236,6 @@ class Application:
             except BaseException:
                 self._ws_server.close()
                 raise
-        self._started = True
         self._log.info("pgwidgets: open %s",
                        self.url or f"the page with ?ws={self.site.ws_url(None)}")
 
@@ -276,6 +279,8 @@ class Application:
         for s in list(self._sessions.values()):
             s.engine.close(ApplicationClosedError, "the application was closed")
         try:
+            if self._starting is not None:           # a close during start: after it
+                await asyncio.wait([self._starting])
             for s in list(self._sessions.values()):
                 await s._close_pages(4002, "Application closed")
             if self._ws_server is not None:

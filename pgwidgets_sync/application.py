@@ -13,7 +13,7 @@ from pgwidgets_core.errors import ApplicationClosedError
 from pgwidgets_core.facade import Twins
 from pgwidgets_core.registry import WidgetRegistry
 
-from .dispatch import ThreadRunner
+from .dispatch import JOIN_TIMEOUT, ThreadRunner
 from .portal import Portal
 from .proxy import Proxy, mirror, plain, to_sync
 from .session import Session
@@ -23,6 +23,7 @@ __all__ = ["Application", "Session", "HostLink"]
 
 _CORE_INIT = inspect.signature(CoreApplication.__init__)
 _FACADE_OWN = ("handler_runner",)     # core parameters this facade fills itself
+CLOSE_GRACE = 5.0     # run() lets a handler thread that called close() finish this long
 
 
 class HostLink:
@@ -58,6 +59,7 @@ class Application(Proxy):
         self._app = self
         self._lock = threading.Lock()      # guards _closing: the first close() does the work
         self._closing = False
+        self._closer: threading.Thread | None = None   # the thread whose close() runs
         self._done = threading.Event()     # set once that close() has finished
         params = _CORE_INIT.bind(None, *args, **kwargs).arguments
         del params["self"]
@@ -139,6 +141,11 @@ class Application(Proxy):
             pass
         finally:
             self.close()
+            # A handler that called close() goes on after it: let it finish before the
+            # program goes on (and maybe exits, ending our daemon threads).
+            closer = self._closer
+            if closer is not None and closer is not threading.current_thread():
+                closer.join(CLOSE_GRACE)
 
     def process_events(self, timeout: float = 0.1) -> int:
         """Run the queued handlers on this thread (``serialized`` mode), waiting up to
@@ -175,9 +182,16 @@ class Application(Proxy):
         thread; :meth:`run` returns. Idempotent and safe from any thread, a handler
         included (its own thread then ends when it returns)."""
         with self._lock:
-            if self._closing:
-                return
+            first = not self._closing
             self._closing = True
+            if first:
+                self._closer = threading.current_thread()
+        if not first:
+            # Another thread closes: wait for it (a handler thread must not: that close
+            # joins it).
+            if not self._runner.on_handler_thread():
+                self._done.wait(self._portal.timeout + JOIN_TIMEOUT + 5)
+            return
         try:
             if self._portal.alive:
                 self._call("close")

@@ -215,6 +215,10 @@ class ThreadRunner:
             own = list(self._lanes.values()) + self._ended
         return own + [self.serial] + ([self._pool] if self._pool is not None else [])
 
+    def on_handler_thread(self) -> bool:
+        """True on a thread of ours that runs handlers (not a claimed host thread)."""
+        return any(threading.current_thread() in lane.threads for lane in self.lanes())
+
     def join(self) -> None:
         """Wait (bounded) for the handler threads to end (any thread but the loop's)."""
         deadline = time.monotonic() + JOIN_TIMEOUT

@@ -330,7 +330,7 @@ async def test_app_close_makes_run_return(page):
     app = Application(ws_port=0, http_port=0)
     app.on_connect(hello)
     runner = asyncio.create_task(app.run())
-    await until(lambda: app._started)
+    await until(lambda: app._starting is not None and app._starting.done())
     await page.goto(app.url)
     await expect(page.locator(".label-widget")).to_have_text("Ready")
     await app.close()
