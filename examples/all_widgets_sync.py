@@ -9,6 +9,7 @@ the tests, which check that it makes an instance of every class.
 import logging
 
 from pgwidgets_sync import Application
+from _ports import ports  # --ws-port/--http-port, or PGWIDGETS_WS_PORT/HTTP_PORT
 
 RED = ("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='80' "
        "height='50'><rect width='80' height='50' rx='8' fill='tomato'/></svg>")
@@ -218,7 +219,7 @@ def build(session):
 
 
 def main() -> None:
-    app = Application(max_sessions=None)
+    app = Application(max_sessions=None, **ports())
     app.on_connect(build)
     app.start()
     print(f"Open {app.url} in a browser (Ctrl-C to stop)", flush=True)

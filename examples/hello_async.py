@@ -7,10 +7,11 @@ import asyncio
 import logging
 
 from pgwidgets_core import Application
+from _ports import ports  # --ws-port/--http-port, or PGWIDGETS_WS_PORT/HTTP_PORT
 
 
 async def main() -> None:
-    app = Application(max_sessions=None)
+    app = Application(max_sessions=None, **ports())
 
     @app.on_connect
     async def setup(session):

@@ -7,10 +7,11 @@ run on a thread of its own (``concurrency_handling="per_session"``).
 import logging
 
 from pgwidgets_sync import Application
+from _ports import ports  # --ws-port/--http-port, or PGWIDGETS_WS_PORT/HTTP_PORT
 
 
 def main() -> None:
-    app = Application(max_sessions=None)
+    app = Application(max_sessions=None, **ports())
 
     @app.on_connect
     def setup(session):

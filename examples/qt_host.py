@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QPushButton, QVB
 
 from pgwidgets_sync import Application
 from pgwidgets_sync.hosts import qt as qt_host
+from _ports import ports  # --ws-port/--http-port, or PGWIDGETS_WS_PORT/HTTP_PORT
 
 
 def main() -> int:
     qapp = QApplication(sys.argv)
-    app = Application(concurrency_handling="serialized")
+    app = Application(concurrency_handling="serialized", **ports())
 
     # -- the desktop window -----------------------------------------------------
     window = QWidget()

@@ -16,12 +16,13 @@ import tkinter as tk
 
 from pgwidgets_sync import Application
 from pgwidgets_sync.hosts import tk as tk_host
+from _ports import ports  # --ws-port/--http-port, or PGWIDGETS_WS_PORT/HTTP_PORT
 
 
 def main() -> int:
     root = tk.Tk()
     root.title("Tk host")
-    app = Application(concurrency_handling="serialized")
+    app = Application(concurrency_handling="serialized", **ports())
 
     # -- the desktop window -----------------------------------------------------
     tk_label = tk.Label(root, text="No click in the browser yet", width=40)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def start(example: str, env: dict) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, str(ROOT / "examples" / example)],
+    # free ports, whatever else runs here (the defaults 9500/9501 may be taken)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "examples" / example),
+                             "--ws-port", "0", "--http-port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, **env, "PYTHONUNBUFFERED": "1"})
     line = proc.stdout.readline()
@@ -53,3 +56,55 @@ def test_qt_example(page):
 def test_tk_example(page, xvfb):
     proc, url = start("tk_host.py", {"DISPLAY": xvfb})
     drive(proc, url, page, "Tell Tk")
+
+
+@pytest.fixture
+def default_ports_taken():
+    """Other programs hold 9500 and 9501 (where they are free)."""
+    held = []
+    for port in (9500, 9501):
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+            s.listen()
+            held.append(s)
+        except OSError:
+            s.close()                 # already taken by someone else: as good
+    yield
+    for s in held:
+        s.close()
+
+
+def test_examples_run_while_the_default_ports_are_taken(page, default_ports_taken):
+    for port in (9500, 9501):
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) == 0, f"port {port} should be taken"
+    proc, url = start("hello_sync.py", {})
+    try:
+        page.goto(url)
+        page.get_by_text("Click me").click()
+        expect(page.locator(".label-widget")).to_have_text("Clicked 1 time")
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+
+
+def test_ports_come_from_the_environment_too(page):
+    with socket.socket() as a, socket.socket() as b:
+        a.bind(("127.0.0.1", 0))
+        b.bind(("127.0.0.1", 0))
+        ws, http = a.getsockname()[1], b.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, str(ROOT / "examples" / "hello_sync.py")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PGWIDGETS_WS_PORT": str(ws),
+                                 "PGWIDGETS_HTTP_PORT": str(http), "PYTHONUNBUFFERED": "1"})
+    try:
+        line = proc.stdout.readline()
+        assert f"http://127.0.0.1:{http}/" in line, line
+        page.goto(f"http://127.0.0.1:{http}/")
+        expect(page.locator(".label-widget")).to_have_text("Ready")
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import sys
 import threading
 import time
 from pathlib import Path
@@ -273,6 +274,7 @@ def test_no_thread_of_ours_survives_close(make_app, page):
 def test_the_gallery_example_shows_every_widget_class_without_an_error(make_app, page):
     spec = importlib.util.spec_from_file_location(
         "all_widgets_sync", Path(__file__).resolve().parents[2] / "examples" / "all_widgets_sync.py")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))   # its _ports
     gallery = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gallery)
     app = make_app()
