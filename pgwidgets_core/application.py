@@ -20,6 +20,7 @@ from .admission import Admission, Expiry
 from .connection import Connection, Writers
 from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError, ProtocolError
+from .fonts import Fonts, FontsAPI
 from .options import callable_handler as _callable
 from .options import check_app_args, normalize_id as _normalize_id
 from .registry import WidgetRegistry
@@ -35,7 +36,7 @@ _HANDSHAKE_TIMEOUT = 10.0
 _CLOSE_GRACE = 5.0            # run() lets a handler that called close() finish this long
 
 
-class Application:
+class Application(FontsAPI):
     """Main entry point: serves the pgwidgets-js page and gives each browser a Session.
 
     ``app = Application(ws_port=9500, http_port=9501)`` then ``await app.run()``.
@@ -84,6 +85,7 @@ class Application:
         self._next_id = 1
         self._admission = Admission(max_sessions)
         self._expiry = Expiry(session_idle_timeout)
+        self.fonts = Fonts()          # register_font / set_default_font (FontsAPI)
         #: Widget subclasses registered with :meth:`register_widget`.
         self.widget_classes = WidgetRegistry(Widget)
         self._connect_handlers: list[Callable[[Session], Any]] = []

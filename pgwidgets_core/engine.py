@@ -71,9 +71,13 @@ class Engine:
         self._events.append(event)
 
     # ---- pages --------------------------------------------------------------------
-    def join(self, page: Page, *, rebuild_it: bool = False) -> None:
-        """``page`` attached; ``rebuild_it`` queues the whole UI for it."""
+    def join(self, page: Page, *, rebuild_it: bool = False,
+             first: Iterable[dict[str, Any]] = ()) -> None:
+        """``page`` attached; it gets the messages ``first`` (fonts...), then, with
+        ``rebuild_it``, the whole UI."""
         self.pages.append(page)
+        for msg in first:
+            self.send(dict(msg), Call(None, str(msg.get("type"))), to=[page])
         if rebuild_it:
             rebuild.rebuild(self, [page])
 

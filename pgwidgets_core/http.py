@@ -75,6 +75,10 @@ class StaticServer:
         self._closing = False
         self._tasks: set[asyncio.Task[None]] = set()
 
+    def add_route(self, path: str, make: Callable[[], tuple[bytes, str]]) -> None:
+        """Serve ``make()`` -> ``(body, content type)`` at exact path ``path``."""
+        self._extra_routes[path] = make
+
     def add_immutable(self, path: str, body: bytes, content_type: str) -> None:
         """Serve ``body`` at ``path``, which names this content for good (a hash in
         the name): browsers may keep it a year without asking again."""

@@ -264,6 +264,19 @@ def open_url(url: str) -> dict[str, Any]:
     return {"type": "open-url", "url": url}
 
 
+def register_font(font_id: int, family: str, weight: str, style: str,
+                  url: str) -> dict[str, Any]:
+    """The page loads the face at ``url`` (resolved against the page) as ``family``."""
+    return {"type": "register-font", "id": font_id, "family": family, "weight": weight,
+            "style": style, "url": url}
+
+
+def set_default_font(font: dict[str, Any] | None) -> dict[str, Any]:
+    """``{family, size, weight, style}`` for every widget without a font of its own;
+    None clears it."""
+    return {"type": "set-default-font", "font": font}
+
+
 def flush() -> dict[str, Any]:
     """A marker the page answers at once (with "Unknown message type"): its reply comes
     after the replies to everything sent before it."""

@@ -141,7 +141,7 @@ class Session:
         # The page is rebuilt from the records unless the session is new to pages.
         conn = Connection(ws, self._app.writers)
         self._conns.append(conn)
-        self.engine.join(conn.page, rebuild_it=rebuild_page)
+        self.engine.join(conn.page, rebuild_it=rebuild_page, first=self._app.fonts.messages())
         conn.start()
         return conn
 
@@ -256,6 +256,12 @@ class Session:
         fut = asyncio.get_running_loop().create_future()
         if self.engine.flush(fut):
             await answer(fut, self._app.call_timeout, "flush")
+
+    def send_app_message(self, msg: dict[str, Any]) -> None:
+        """Send an application-level message (a font...) to this session's pages,
+        write-behind; not part of the UI's records."""
+        if self.engine.refusal is None:
+            self.engine.send(msg, Call(None, str(msg.get("type"))))
 
     def batch(self) -> Batch:
         """Many calls as one frame per page: ``async with session.batch(): ...`` (or

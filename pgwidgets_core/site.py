@@ -65,6 +65,7 @@ class Site:
         self._http: StaticServer | None = None
         self._page: bytes | None = None
         self._page_source = b""        # remote.html as served (bundles linked), read once
+        self._routes: dict[str, Any] = {}   # path -> make() -> (body, type): fonts...
 
     @property
     def favicon(self) -> Path:
@@ -76,12 +77,18 @@ class Site:
         if self._http is not None:
             self._http.favicon = path
 
+    def add_route(self, path: str, make: Any) -> None:
+        """Serve ``make()`` -> ``(body, content type)`` at ``path`` (before or after start)."""
+        self._routes[path] = make
+        if self._http is not None:
+            self._http.add_route(path, make)
+
     # ---- serving ----------------------------------------------------------------
     async def start(self, port: int) -> int:
         """Serve the page and assets on *port*; return the port it listens on."""
         self._http = StaticServer(self.static_path, index_html=self.index,
                                   favicon=self._favicon, logger=self._log,
-                                  max_age=_ASSET_MAX_AGE)
+                                  max_age=_ASSET_MAX_AGE, extra_routes=self._routes)
         source = self.remote_html.read_bytes()
         found = await asyncio.to_thread(self._build_bundle, source)
         if found is not None:
