@@ -242,7 +242,10 @@ class Application(FontsAPI):
                        self.url or f"the page with ?ws={self.site.ws_url(None)}")
 
     async def run(self) -> None:
-        """Start if needed, then serve until :meth:`close`. Ctrl-C closes cleanly."""
+        """Start if needed, then serve until :meth:`close` (at once if it was closed).
+        Ctrl-C closes cleanly."""
+        if self._closed:
+            return await self.close()            # the close may still be under way
         await self.start()
         assert self._done is not None
         restore = None

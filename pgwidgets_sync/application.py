@@ -135,7 +135,8 @@ class Application(Proxy):
         """Start if needed, then block until :meth:`close` (from any thread) or Ctrl-C,
         which closes. In ``serialized`` mode the handlers run here meanwhile."""
         try:
-            self.start()
+            if not self._closing:                # closed already: wait for it, return
+                self.start()
             while not self._done.is_set() and self._portal.alive:
                 self._process(0.1)
         except KeyboardInterrupt:
