@@ -20,7 +20,7 @@ from .admission import Admission, Expiry
 from .connection import Connection, Writers
 from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError, ProtocolError
-from .fonts import Fonts, FontsAPI
+from .fonts import Fonts, AppMessages
 from .options import callable_handler as _callable
 from .options import check_app_args, normalize_id as _normalize_id
 from .registry import WidgetRegistry
@@ -36,7 +36,7 @@ _HANDSHAKE_TIMEOUT = 10.0
 _CLOSE_GRACE = 5.0            # run() lets a handler that called close() finish this long
 
 
-class Application(FontsAPI):
+class Application(AppMessages):
     """Main entry point: serves the pgwidgets-js page and gives each browser a Session.
 
     ``app = Application(ws_port=9500, http_port=9501)`` then ``await app.run()``.
@@ -85,7 +85,7 @@ class Application(FontsAPI):
         self._next_id = 1
         self._admission = Admission(max_sessions)
         self._expiry = Expiry(session_idle_timeout)
-        self.fonts = Fonts()          # register_font / set_default_font (FontsAPI)
+        self.fonts = Fonts()          # register_font / set_default_font (AppMessages)
         #: Widget subclasses registered with :meth:`register_widget`.
         self.widget_classes = WidgetRegistry(Widget)
         self._connect_handlers: list[Callable[[Session], Any]] = []
@@ -148,13 +148,6 @@ class Application(FontsAPI):
         if not p.is_file():
             raise FileNotFoundError(f"favicon file not found: {p}")
         self.site.favicon = p
-
-    def open_url(self, url: str) -> None:
-        """Ask every session's pages to open ``url`` in a new tab (write-behind, not
-        replayed to pages that join later)."""
-        for s in list(self._sessions.values()):
-            if not s.is_destroyed:
-                s.open_url(url)
 
     # ---- sessions ---------------------------------------------------------------
     def create_session(self, session_id: int | str | None = None, token: str | None = None,
@@ -380,7 +373,8 @@ class Application(FontsAPI):
                 self._admission.let_go(session)
             return None
         self._expiry.cancel(session)
-        conn = session._attach(ws, rebuild_page=not fresh)
+        session.add_connection(ws, rebuild_page=not fresh)   # a program may wrap it
+        conn = session.connection_of(ws)
         if fresh:
             self._dispatch_hooks(self._connect_handlers, session, "on_connect")
         return session, conn

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .session import Session
     from .site import Site
 
-__all__ = ["Fonts", "FontsAPI", "Face"]
+__all__ = ["Fonts", "AppMessages", "Face"]
 
 _MIME = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
 ROUTE = "/_pgwidgets/font/"
@@ -99,8 +99,9 @@ class Fonts:
         return out
 
 
-class FontsAPI:
-    """``register_font`` / ``set_default_font``, mixed into ``Application``."""
+class AppMessages:
+    """What every page of the application is told: ``register_font``,
+    ``set_default_font``, ``open_url``. Mixed into ``Application``."""
 
     fonts: Fonts
     site: Site
@@ -122,6 +123,13 @@ class FontsAPI:
         page); ``family=None`` goes back to the stylesheet's."""
         self._tell_pages(protocol.set_default_font(
             self.fonts.set_default(family, size, weight, style)))
+
+    def open_url(self, url: str) -> None:
+        """Ask every session's pages to open ``url`` in a new tab (write-behind, not
+        replayed to pages that join later)."""
+        for s in list(self.sessions.values()):
+            if not s.is_destroyed:
+                s.open_url(url)
 
     def _tell_pages(self, msg: dict[str, Any]) -> None:
         for s in self.sessions.values():

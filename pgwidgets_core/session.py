@@ -127,9 +127,18 @@ class Session:
                 f"widgets={len(self.engine.tree.records)}>")
 
     # ---- connections -------------------------------------------------------------
-    def add_connection(self, ws: Any) -> None:
-        """Attach a browser connection (a websockets connection) to this session."""
-        self._attach(ws)
+    def add_connection(self, ws: Any, *, rebuild_page: bool = False) -> None:
+        """Attach a browser connection (a websockets connection) to this session; the
+        application calls it for every page that joins (``rebuild_page``: the page gets
+        the whole UI), so wrapping it is a hook on each attach."""
+        self._attach(ws, rebuild_page=rebuild_page)
+
+    def connection_of(self, ws: Any) -> Connection:
+        """The :class:`~pgwidgets_core.connection.Connection` of attached socket ``ws``."""
+        for c in self._conns:
+            if c.ws is ws:
+                return c
+        raise LookupError(f"{ws!r} is not attached to session {self._id!r}")
 
     def remove_connection(self, ws: Any) -> None:
         """Detach a browser connection; its pending requests complete at once."""

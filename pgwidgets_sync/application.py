@@ -11,7 +11,7 @@ from typing import Any, Callable
 from pgwidgets_core.application import Application as CoreApplication
 from pgwidgets_core.errors import ApplicationClosedError
 from pgwidgets_core.facade import Twins
-from pgwidgets_core.fonts import FontsAPI
+from pgwidgets_core.fonts import AppMessages
 from pgwidgets_core.registry import WidgetRegistry
 
 from .dispatch import JOIN_TIMEOUT, ThreadRunner
@@ -215,4 +215,4 @@ class Application(Proxy):
 
 
 mirror(Application, CoreApplication)
-mirror(Application, FontsAPI)        # register_font, set_default_font
+mirror(Application, AppMessages)        # register_font, set_default_font, open_url

@@ -661,3 +661,20 @@ async def test_compression_is_off_unless_asked_for(compression, extension):
                 assert got is not None and got.startswith(extension)
             info = json.loads(await asyncio.wait_for(ws.recv(), 5))
             assert info["type"] == "init"        # the handshake goes on as usual
+
+
+async def test_wrapping_add_connection_is_a_hook_on_every_attach(app, page_for):
+    session = app.create_session("hooked", "tok")
+    seen = []
+    original = session.add_connection
+
+    def add_connection(ws, **kw):
+        seen.append(kw)
+        return original(ws, **kw)
+    session.add_connection = add_connection
+    await session.get_widgets().Label("x")
+    fb = page_for(session_id="hooked", token="tok")
+    await fb.connect()
+    await fb.wait_widget("Label")
+    assert seen == [{"rebuild_page": True}]
+    assert session.is_connected
