@@ -16,12 +16,13 @@ Waiters are opaque: whatever the caller passes as ``waiter`` comes back in its
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Iterable, Sequence
 
 from . import inbound, models, protocol, rebuild, structure
 from .batching import Hold
 from .catalog import MethodSpec, WidgetDef, page_widget_def
-from .errors import BrowserError, ProtocolError, SessionClosedError
+from .errors import ProtocolError, UnknownCallbackWarning
 from .events import Answered, Event, Failed, Malformed, Reported
 from .pages import Call, Page, Pending
 from .protocol import CallbackEvent, Ref, Reply, UploadChunk, ViewportEvent
@@ -222,9 +223,14 @@ class Engine:
 
     def add_handler(self, rec: Record, action: str, handler: Any) -> None:
         """Keep ``handler`` (opaque) for ``action`` of ``rec`` and listen for it."""
-        if not isinstance(action, str) or action not in rec.defn.callbacks:
-            known = ", ".join(sorted(rec.defn.callbacks)) or "none"
-            raise ValueError(f"{rec.defn.name} has no callback {action!r} (known: {known})")
+        if not isinstance(action, str) or not action:
+            raise ValueError(f"{rec.defn.name}: a callback action is a non-empty str, "
+                             f"not {action!r}")
+        if action not in rec.defn.callbacks:       # the definitions miss some (drag and
+            known = ", ".join(sorted(rec.defn.callbacks)) or "none"    # drop...): warn
+            warnings.warn(UnknownCallbackWarning(
+                f"{rec.defn.name} declares no callback {action!r} (known: {known}); "
+                f"listening anyway"), stacklevel=4)
         self.check_open()
         if rec.handlers is None:
             rec.handlers = {}

@@ -10,6 +10,7 @@ __all__ = [
     "ProtocolError",
     "ApplicationClosedError",
     "SessionClosedError",
+    "UnknownCallbackWarning",
 ]
 
 
@@ -55,3 +56,9 @@ class ApplicationClosedError(PgwidgetsError):
 
 class SessionClosedError(PgwidgetsError):
     """The session was destroyed; its widgets accept no more calls."""
+
+
+class UnknownCallbackWarning(UserWarning):
+    """``on()`` / ``add_callback()`` with an action the pgwidgets-js definitions do not
+    list for the class: the handler is kept (the definitions miss some callbacks pages
+    emit, e.g. drag and drop), but a misspelt action never fires."""
