@@ -3,6 +3,7 @@
 #   make demo    run the demo (prints the URL to open)
 #   make test    create .venv, install, install Chromium and Xvfb if missing, run pytest
 #   make bench   run the benchmarks (python -m bench) if they exist
+#   make stubs   regenerate the widget type stubs (Widgets.pyi) from pgwidgets-js
 #   make venv    only create/refresh .venv (pip install -e '.[test]')
 #   make chromium  only install Debian's chromium and xvfb if either is missing
 #   make print-python  show which Python >= 3.12 would be used
@@ -59,7 +60,7 @@ endef
 
 # ---------------------------------------------------------------------------
 
-.PHONY: help venv chromium test demo bench clean print-python FORCE
+.PHONY: help venv chromium test demo bench stubs clean print-python FORCE
 
 help:
 	@awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' $(firstword $(MAKEFILE_LIST))
@@ -130,6 +131,9 @@ bench: venv
 	else \
 	  echo "make bench: bench/__main__.py does not exist yet; nothing to run."; \
 	fi
+
+stubs: venv
+	$(VPY) -m pgwidgets_core.stubgen
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

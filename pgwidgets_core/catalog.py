@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Mapping
 
-__all__ = ["Kind", "MethodSpec", "WidgetDef", "Factory", "catalog", "widget_def",
+__all__ = ["Kind", "MethodSpec", "WidgetDef", "Factory", "catalog", "build_catalog", "widget_def",
            "page_widget_def", "bind_args"]
 
 
@@ -283,6 +283,12 @@ def catalog() -> dict[str, WidgetDef]:
     """Every widget class of the installed pgwidgets-js, by JS class name."""
     from pgwidgets_js import defs
 
+    return build_catalog(defs)
+
+
+def build_catalog(defs: Any) -> dict[str, WidgetDef]:
+    """The catalog of a ``pgwidgets_js.defs``-like object (``WIDGETS`` and the three
+    base method tables): what :func:`catalog` is made of, for any copy of the defs."""
     bases = {"container": defs.CONTAINER_METHODS, "widget": defs.WIDGET_METHODS,
              "callback": defs.CALLBACK_METHODS}
     return {name: _build(name, entry, bases[entry["base"]])

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import secrets
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, cast
 
 from . import protocol, rebuild
 from .batching import Batch
@@ -26,6 +26,7 @@ from .events import Answered, Failed, Fired, Malformed, Reported, TimerSet
 from .widget import Widget, widget_class, wrap
 
 if TYPE_CHECKING:
+    from .Widgets import Namespace
     from .application import Application
 
 __all__ = ["Session", "WidgetNamespace"]
@@ -233,12 +234,12 @@ class Session:
                 self._log.exception("session %r: error handler failed", self._id)
 
     # ---- widgets -----------------------------------------------------------------
-    def get_widgets(self) -> WidgetNamespace:
+    def get_widgets(self) -> Namespace:
         """A namespace with one constructor per widget class, bound to this session.
 
         ``W = session.get_widgets(); btn = await W.Button("Click me")``
         """
-        return WidgetNamespace(self)
+        return cast("Namespace", WidgetNamespace(self))   # typed by Widgets.pyi
 
     async def make_timer(self, duration: float = 0) -> Widget:
         """Create a Timer (non-visual; it runs in the page) and return it."""

@@ -12,7 +12,7 @@ import inspect
 import mimetypes
 import os
 from functools import cache
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generator, TypeVar
 
 from .answers import ANSWERS
 from .batching import Batch
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Widget", "widget_class", "wrap", "check_args", "to_data_uri", "Done"]
 
+_W = TypeVar("_W", bound="Widget")
 _DATA_URI_METHODS = frozenset({"set_icon", "set_image", "set_icon_gutter"})
 
 
@@ -126,10 +127,10 @@ class Widget(Ref):
         for spec, margs in setters:
             self._set(spec, margs)
 
-    def __await__(self):  # type: ignore[no-untyped-def]
+    def __await__(self: _W) -> Generator[Any, None, _W]:
         return self._initialize().__await__()
 
-    async def _initialize(self) -> Widget:
+    async def _initialize(self: _W) -> _W:
         """Run by ``await widget``: the widget exists already; a subclass may override
         this to build more (``await super()._initialize()`` first, then return
         ``self``), as the reference binding's subclassing guide shows."""

@@ -6,7 +6,7 @@ import inspect
 import threading
 import time
 from functools import partial
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from pgwidgets_core.application import Application as CoreApplication
 from pgwidgets_core.errors import ApplicationClosedError
@@ -55,6 +55,9 @@ class Application(Proxy):
     thread): ``per_session`` one per session, ``serialized`` the thread inside
     :meth:`run` / :meth:`process_events`, ``concurrent`` a pool.
     """
+
+    if TYPE_CHECKING:       # the core's other methods, mirrored at import (proxy.mirror)
+        def __getattr__(self, name: str) -> Any: ...
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._app = self

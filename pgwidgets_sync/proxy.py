@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 from types import GeneratorType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pgwidgets_core.application import Application as CoreApplication
 from pgwidgets_core.session import Session as CoreSession
@@ -65,12 +65,13 @@ class Proxy:
     def _get(self, attr: str) -> Any:
         return self._app._portal.call(_invoke, self._app, self._core, attr, None, None)
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        if callable(getattr(type(self._core), name, None)):
-            return lambda *args, **kwargs: self._call(name, *args, **kwargs)
-        return self._get(name)
+    if not TYPE_CHECKING:      # type checkers see the named methods only (Widgets.pyi)
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            if callable(getattr(type(self._core), name, None)):
+                return lambda *args, **kwargs: self._call(name, *args, **kwargs)
+            return self._get(name)
 
 
 def forward(core_class: type, name: str) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import types
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, cast
 
 from pgwidgets_core.catalog import catalog
 from pgwidgets_core.session import Session as CoreSession
@@ -15,6 +15,7 @@ from .proxy import Proxy, mirror, plain
 from .widget import Widget, widget_class
 
 if TYPE_CHECKING:
+    from .Widgets import Namespace
     from .application import Application
 
 __all__ = ["Session"]
@@ -28,6 +29,9 @@ class Session(Proxy):
     """
 
     __slots__ = ("_lane", "_namespace", "_namespace_own", "__weakref__")
+
+    if TYPE_CHECKING:       # the core's other methods, mirrored at import (proxy.mirror)
+        def __getattr__(self, name: str) -> Any: ...
 
     def __init__(self, app: Application, core: CoreSession) -> None:
         # Loop thread only: made by to_sync.
@@ -44,7 +48,7 @@ class Session(Proxy):
         """The Application this session belongs to."""
         return self._app
 
-    def get_widgets(self) -> types.SimpleNamespace:
+    def get_widgets(self) -> Namespace:
         """A namespace of blocking widget constructors bound to this session:
         ``W = session.get_widgets(); btn = W.Button("Click me")``."""
         reg = self._app.widget_classes                # app.register_widget(...)
@@ -54,7 +58,7 @@ class Session(Proxy):
             self._namespace = types.SimpleNamespace(**{
                 **{name: partial(widget_class(name), self) for name in catalog()},
                 **{name: partial(cls, self) for name, cls in own.items()}})
-        return self._namespace
+        return cast("Namespace", self._namespace)   # typed by Widgets.pyi
 
     def walk_widget_tree(self) -> Iterator[Widget]:
         """Yield every widget, parents before children (a snapshot)."""
