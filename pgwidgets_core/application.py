@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import pgwidgets_js
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from . import protocol
@@ -42,7 +42,8 @@ class Application(AppMessages):
     ``app = Application(ws_port=9500, http_port=9501)`` then ``await app.run()``.
     Pass port 0 to let the system choose; :attr:`url` tells the result after start.
     ``ws_sock``: a bound TCP socket the WebSocket server adopts (``ws_port`` is then
-    its port), e.g. one inherited from a supervisor.
+    its port), e.g. one inherited from a supervisor. ``ws_path="ws"``: one port for
+    everything (``http_port``), the WebSocket at ``/ws`` (see docs/deployment.md).
     """
 
     def __init__(self, ws_port: int = 9500, http_port: int = 9501, host: str = "127.0.0.1",
@@ -55,13 +56,14 @@ class Application(AppMessages):
                  call_timeout: float = 30.0, max_frame_size: int = 16 * 2**20,
                  session_idle_timeout: float | None = None,
                  # Transport
-                 compression: bool = False,
+                 compression: bool = False, ws_path: str | None = None,
                  # Facades: who runs handlers (pgwidgets_sync passes its threads)
                  handler_runner: Runner | None = None) -> None:
         check_app_args(ws_port=ws_port, http_port=http_port, max_sessions=max_sessions,
                        call_timeout=call_timeout, session_idle_timeout=session_idle_timeout,
-                       ws_sock=ws_sock)
+                       ws_sock=ws_sock, ws_path=ws_path, http_server=http_server)
         self._ws_sock = ws_sock
+        self._ws_path = ws_path.strip("/") if ws_path is not None else None
         self.session_idle_timeout = session_idle_timeout
         self.ws_port = ws_port
         self.http_port = http_port
@@ -219,18 +221,12 @@ class Application(AppMessages):
         await asyncio.shield(self._starting)
 
     async def _start(self) -> None:
-        where: dict[str, Any] = ({"sock": self._ws_sock} if self._ws_sock is not None
-                                 else {"host": self.host, "port": self.ws_port})
-        self._ws_server = await serve(
-            self._serve_page, **where, process_request=self.site.check_origin,
+        self._ws_server, self.ws_port, http_port = await self.site.serve(
+            self._serve_page, ws_port=self.ws_port, http_port=self.http_port,
+            http_server=self.http_server, ws_sock=self._ws_sock, ws_path=self._ws_path,
             max_size=self.max_frame_size, compression="deflate" if self.compression else None)
-        self.ws_port = self.site.ws_port = self._ws_server.sockets[0].getsockname()[1]
         if self.http_server:
-            try:
-                self.http_port = await self.site.start(self.http_port)
-            except BaseException:
-                self._ws_server.close()
-                raise
+            self.http_port = http_port
         self._log.info("pgwidgets: open %s",
                        self.url or f"the page with ?ws={self.site.ws_url(None)}")
 

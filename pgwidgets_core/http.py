@@ -233,6 +233,13 @@ class StaticServer:
         if request.has_body or request.path == "*":
             await self._send(writer, error_response(400), head=head, keep=False)
             return False
+        status, headers, body, etag = await self.answer(request)
+        await self._send(writer, (status, headers, body, etag), head=head, keep=keep)
+        return keep
+
+    async def answer(self, request: Request) -> Response:
+        """The response to a GET of ``request.path`` with its caching headers (a 304 when
+        the client's ETag matches). Also used by one-port mode (see ``Site``)."""
         status, headers, body, etag = await self._route(request)
         if etag is not None:
             if request.path in self._immutable:
@@ -242,8 +249,7 @@ class StaticServer:
             headers += [("ETag", etag), ("Cache-Control", cache)]
             if etag_matches(request.header("if-none-match"), etag):
                 status, body = 304, b""
-        await self._send(writer, (status, headers, body, etag), head=head, keep=keep)
-        return keep
+        return status, headers, body, etag
 
     async def _route(self, request: Request) -> Response:
         path = request.path

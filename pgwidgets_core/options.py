@@ -10,7 +10,8 @@ __all__ = ["check_app_args", "normalize_id", "callable_handler"]
 
 
 def check_app_args(*, ws_port: Any, http_port: Any, max_sessions: Any, call_timeout: Any,
-                   session_idle_timeout: Any, ws_sock: Any) -> None:
+                   session_idle_timeout: Any, ws_sock: Any, ws_path: Any = None,
+                   http_server: Any = True) -> None:
     for name, port in (("ws_port", ws_port), ("http_port", http_port)):
         if not isinstance(port, int) or not 0 <= port <= 65535:
             raise ValueError(f"{name} must be a port number 0-65535, got {port!r}")
@@ -21,6 +22,12 @@ def check_app_args(*, ws_port: Any, http_port: Any, max_sessions: Any, call_time
     if session_idle_timeout is not None and not session_idle_timeout > 0:
         raise ValueError(f"session_idle_timeout must be positive or None, "
                          f"got {session_idle_timeout!r}")
+    if ws_path is not None:
+        if not isinstance(ws_path, str) or not ws_path.strip("/") or "?" in ws_path:
+            raise ValueError(f"ws_path must be a URL path such as 'ws', got {ws_path!r}")
+        if not http_server:
+            raise ValueError("ws_path (one port for the page and the WebSocket) needs "
+                             "http_server=True")
     if ws_sock is not None:
         if not isinstance(ws_sock, socket.socket):
             raise TypeError(f"ws_sock must be a bound socket.socket, not "

@@ -8,6 +8,7 @@ HTTP side serves and the origin check of the WebSocket handshake.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from http import HTTPStatus
@@ -15,13 +16,16 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from websockets.asyncio.server import ServerConnection
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.http11 import Response
 
 from . import bundle
 from .bundle import Bundle
 from .http import StaticServer
+from .httpmsg import Request
 
-__all__ = ["Site", "url_host", "inject_ws_url", "WILDCARD"]
+__all__ = ["Site", "url_host", "inject_ws_url", "relative_links", "WILDCARD"]
 
 WILDCARD = ("0.0.0.0", "::", "")
 _ASSET_MAX_AGE = 3600         # seconds browsers reuse the pgwidgets-js files
@@ -36,9 +40,22 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-def inject_ws_url(page: bytes, ws_url: str) -> bytes:
-    """The connector page with ``window.PGWIDGETS_WS_URL`` set first in its head."""
-    script = f'<script>window.PGWIDGETS_WS_URL = "{ws_url}";</script>\n'.encode()
+def relative_links(page: bytes) -> bytes:
+    """The connector page with its links relative (``./Widgets.js``): under a path prefix
+    (``/myapp/`` behind a proxy) they stay under it."""
+    return page.replace(b'from "/', b'from "./').replace(b'href="/', b'href="./')
+
+
+# One-port mode: the WebSocket is on the page's own URL, scheme and path prefix kept.
+_WS_FROM_LOCATION = ("(location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host"
+                     " + location.pathname.replace(/[^/]*$/, '') + {path}")
+
+
+def inject_ws_url(page: bytes, ws_url: str, *, expression: bool = False) -> bytes:
+    """The connector page with ``window.PGWIDGETS_WS_URL`` set first in its head (to a
+    JavaScript ``expression`` instead of a string if told)."""
+    value = ws_url if expression else f'"{ws_url}"'
+    script = f'<script>window.PGWIDGETS_WS_URL = {value};</script>\n'.encode()
     i = page.find(b"<head>")
     if i < 0:
         return script + page
@@ -66,6 +83,7 @@ class Site:
         self._page: bytes | None = None
         self._page_source = b""        # remote.html as served (bundles linked), read once
         self._routes: dict[str, Any] = {}   # path -> make() -> (body, type): fonts...
+        self.ws_path: str | None = None     # one-port mode: the WebSocket's path
 
     @property
     def favicon(self) -> Path:
@@ -84,23 +102,74 @@ class Site:
             self._http.add_route(path, make)
 
     # ---- serving ----------------------------------------------------------------
-    async def start(self, port: int) -> int:
-        """Serve the page and assets on *port*; return the port it listens on."""
-        self._http = StaticServer(self.static_path, index_html=self.index,
-                                  favicon=self._favicon, logger=self._log,
-                                  max_age=_ASSET_MAX_AGE, extra_routes=self._routes)
+    async def serve(self, handler: Any, *, ws_port: int, http_port: int, http_server: bool,
+                    ws_sock: Any = None, ws_path: str | None = None,
+                    **ws_options: Any) -> tuple[Any, int, int]:
+        """Listen: the WebSocket server (``handler`` per page) and, with ``http_server``,
+        the page and its assets on ``http_port``; with ``ws_path`` all of it on the one
+        port ``http_port``, the WebSocket at ``/<ws_path>``. Returns the WebSocket
+        server and the two ports listened on."""
+        if ws_path is not None:
+            self.ws_path = ws_path
+            await self._prepare()
+            where: dict[str, Any] = ({"sock": ws_sock} if ws_sock is not None
+                                     else {"host": self.host, "port": http_port})
+            server = await serve(handler, **where, process_request=self.one_port_request,
+                                 **ws_options)
+            self.ws_port = self.http_port = server.sockets[0].getsockname()[1]
+            return server, self.ws_port, self.http_port
+        where = ({"sock": ws_sock} if ws_sock is not None
+                 else {"host": self.host, "port": ws_port})
+        server = await serve(handler, **where, process_request=self.check_origin, **ws_options)
+        self.ws_port = server.sockets[0].getsockname()[1]
+        if http_server:
+            try:
+                http_port = await self.start(http_port)
+            except BaseException:
+                server.close()
+                raise
+        return server, self.ws_port, http_port
+
+    async def _prepare(self) -> StaticServer:
+        """The static server and the connector page, made once."""
+        if self._http is not None:
+            return self._http
+        self._http = http = StaticServer(self.static_path, index_html=self.index,
+                                         favicon=self._favicon, logger=self._log,
+                                         max_age=_ASSET_MAX_AGE, extra_routes=self._routes)
         source = self.remote_html.read_bytes()
         found = await asyncio.to_thread(self._build_bundle, source)
         if found is not None:
             source = found.rewrite(source)
-            self._http.add_immutable(found.script_path, found.script,
-                                     "text/javascript; charset=utf-8")
-            self._http.add_immutable(found.style_path, found.style, "text/css; charset=utf-8")
-        self._page_source = source
+            http.add_immutable(found.script_path, found.script, "text/javascript; charset=utf-8")
+            http.add_immutable(found.style_path, found.style, "text/css; charset=utf-8")
+        self._page_source = relative_links(source)
         self._page = self.connector_page(None)
-        await self._http.start(self.host, port)
-        self.http_port = self._http.port
+        return http
+
+    async def start(self, port: int) -> int:
+        """Serve the page and assets on *port*; return the port it listens on."""
+        http = await self._prepare()
+        await http.start(self.host, port)
+        self.http_port = http.port
         return self.http_port
+
+    async def one_port_request(self, ws: ServerConnection, request: Any) -> Any:
+        """websockets' ``process_request`` in one-port mode: the WebSocket path goes on
+        to the handshake (origin checked), any other GET is answered as by the HTTP
+        server (the page, assets, fonts), then the connection closes."""
+        path = urlsplit(request.path).path
+        if path == "/" + (self.ws_path or ""):
+            return self.check_origin(ws, request)
+        headers: dict[str, list[str]] = {}
+        for k, v in request.headers.raw_items():
+            headers.setdefault(k.lower(), []).append(v)
+        http = await self._prepare()
+        status, head, body, _ = await http.answer(
+            Request("GET", path, request.headers.get("Host"), (1, 1), headers, False))
+        return Response(status, HTTPStatus(status).phrase,
+                        Headers([*head, ("Content-Length", str(len(body))),
+                                 ("Connection", "close")]), body)
 
     async def close(self) -> None:
         if self._http is not None:
@@ -121,6 +190,9 @@ class Site:
         return self._page
 
     def connector_page(self, host_header: str | None) -> bytes:
+        if self.ws_path is not None:
+            return inject_ws_url(self._page_source, _WS_FROM_LOCATION.format(
+                path=json.dumps(self.ws_path)), expression=True)
         return inject_ws_url(self._page_source, self.ws_url(host_header))
 
     def _build_bundle(self, page: bytes) -> Bundle | None:

@@ -424,10 +424,12 @@ async def test_connector_page_is_served_with_the_websocket_url_injected(app):
     head, body = await http_get(app.http_port, "/")
     assert head.startswith("HTTP/1.1 200")
     assert f'window.PGWIDGETS_WS_URL = "ws://127.0.0.1:{app.ws_port}"'.encode() in body
-    # the page imports the toolkit as one bundle (pgwidgets_core.bundle) ...
-    m = re.search(rb'from "(/pgwidgets-bundle-[0-9a-f]+\.js)"', body)
+    # the page imports the toolkit as one bundle (pgwidgets_core.bundle), by a relative
+    # link (a path prefix behind a proxy keeps working) ...
+    m = re.search(rb'from "\./(pgwidgets-bundle-[0-9a-f]+\.js)"', body)
     assert m is not None and body.index(b"PGWIDGETS_WS_URL") < m.start()
-    head, script = await http_get(app.http_port, m.group(1).decode())
+    assert b'href="/' not in body and b'from "/' not in body
+    head, script = await http_get(app.http_port, "/" + m.group(1).decode())
     assert "text/javascript" in head and "immutable" in head
     assert script.rstrip().endswith(b"export {Widgets};")
     # ... and the separate files are still there for anything that asks for them
