@@ -1,11 +1,11 @@
 # pgwidgets-sync developer tasks (GNU make).
 #
 #   make demo    run the demo (prints the URL to open)
-#   make test    create .venv, install, install Chromium and Xvfb if missing, run pytest
+#   make test    create .venv, install, install Chromium, Xvfb and nginx if missing, run pytest
 #   make bench   run the benchmarks (python -m bench) if they exist
 #   make stubs   regenerate the widget type stubs (Widgets.pyi) from pgwidgets-js
 #   make venv    only create/refresh .venv (pip install -e '.[test]')
-#   make chromium  only install Debian's chromium and xvfb if either is missing
+#   make chromium  only install Debian's chromium, xvfb and nginx if one is missing
 #   make print-python  show which Python >= 3.12 would be used
 #   make clean   remove .venv, build artefacts and caches
 #
@@ -25,6 +25,7 @@ VCFG  := $(VENV)/pyvenv.cfg
 STAMP := $(VENV)/.pgwidgets-installed
 
 CHROMIUM ?= /usr/bin/chromium
+NGINX ?= /usr/sbin/nginx
 
 # ---------------------------------------------------------------------------
 # Finding a Python >= 3.12.  All variables here are lazy ("="), so targets
@@ -101,15 +102,16 @@ $(STAMP): pyproject.toml $(VCFG)
 	@echo '$(PACKAGES)' > $@
 
 chromium:
-	@if [ -x "$(CHROMIUM)" ] && command -v Xvfb >/dev/null; then \
-	  echo "chromium: $(CHROMIUM) present; xvfb: $$(command -v Xvfb) present"; \
+	@if [ -x "$(CHROMIUM)" ] && command -v Xvfb >/dev/null && [ -x "$(NGINX)" ]; then \
+	  echo "chromium: $(CHROMIUM) present; xvfb: $$(command -v Xvfb) present; nginx: $(NGINX) present"; \
 	else \
-	  echo "chromium or xvfb missing, installing Debian's chromium and xvfb with apt-get"; \
+	  echo "chromium, xvfb or nginx missing, installing Debian's chromium, xvfb and nginx with apt-get"; \
 	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update && \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium xvfb && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium xvfb nginx-light && \
 	  [ -x "$(CHROMIUM)" ] || { echo "error: $(CHROMIUM) still missing after apt-get install chromium" >&2; exit 1; }; \
 	  command -v Xvfb >/dev/null || { echo "error: Xvfb still missing after apt-get install xvfb" >&2; exit 1; }; \
+	  [ -x "$(NGINX)" ] || { echo "error: $(NGINX) still missing after apt-get install nginx-light" >&2; exit 1; }; \
 	fi
 
 test: venv chromium

@@ -1,0 +1,84 @@
+"""Run Debian's nginx with a configuration block taken from docs/deployment.md, on free
+ports, in a temporary directory of its own (``make test`` installs nginx)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+NGINX = os.environ.get("PGWIDGETS_NGINX", "/usr/sbin/nginx")
+DOC = Path(__file__).resolve().parents[1] / "docs" / "deployment.md"
+
+
+def doc_block(heading: str) -> str:
+    """The ```nginx block under the ``## heading`` of docs/deployment.md."""
+    text = DOC.read_text()
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return re.search(r"```nginx\n(.*?)```", section, re.S).group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def nginx(block: str, *, app_port: int, public_port: int, tmp: Path,
+          cert: Path | None = None, key: Path | None = None) -> Iterator[None]:
+    """nginx serving ``block`` (the doc's, with its example ports and files replaced)."""
+    if not (os.path.isfile(NGINX) and os.access(NGINX, os.X_OK)):
+        pytest.fail(f"nginx not found at {NGINX}: run `make chromium` (apt-get install "
+                    "nginx-light)", pytrace=False)
+    conf = (block.replace("127.0.0.1:9501", f"127.0.0.1:{app_port}")
+            .replace("listen 80;", f"listen 127.0.0.1:{public_port};")
+            .replace("listen 443 ssl;", f"listen 127.0.0.1:{public_port} ssl;"))
+    if cert is not None and key is not None:
+        conf = (conf.replace("/etc/ssl/certs/myapp.pem", str(cert))
+                .replace("/etc/ssl/private/myapp.key", str(key)))
+    assert f"127.0.0.1:{app_port}" in conf and f"127.0.0.1:{public_port}" in conf
+    temp = "".join(f"    {k}_temp_path {tmp}/{k};\n"
+                   for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (tmp / "nginx.conf").write_text(
+        f"daemon off;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log info;\n"
+        f"events {{}}\nhttp {{\n    access_log {tmp}/access.log;\n{temp}{conf}\n}}\n")
+    proc = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", public_port)) == 0:
+                    break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                log = (tmp / "error.log").read_text() if (tmp / "error.log").exists() else ""
+                pytest.fail(f"nginx did not start: {out}\n{log}")
+            time.sleep(0.05)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def self_signed(tmp: Path) -> tuple[Path, Path]:
+    cert, key = tmp / "cert.pem", tmp / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True,
+                   capture_output=True, timeout=60)
+    return cert, key
