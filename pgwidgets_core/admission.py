@@ -24,9 +24,9 @@ class Admission:
         self.used = 0
         self.holders: set[Any] = set()           # sessions holding a slot
         # Pages waiting for a slot, first come first served (loop thread).
-        self._waiters: deque[asyncio.Future] = deque()
+        self._waiters: deque[asyncio.Future[Any]] = deque()
 
-    async def take(self, gone: asyncio.Future) -> bool:
+    async def take(self, gone: asyncio.Future[Any]) -> bool:
         """Wait for a slot; False if ``gone`` (the page left) completes first."""
         if self.limit is None or (self.used < self.limit and not self._waiters):
             self.used += 1

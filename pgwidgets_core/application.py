@@ -97,11 +97,11 @@ class Application(AppMessages):
                          self.static_path / "icons" / "pgicon.svg", self._log, allowed_origins)
         self.site.http_port = http_port   # origins of pages served elsewhere on this port
         self._ws_server: Any = None
-        self._starting: asyncio.Task | None = None   # the one start, shared by callers
+        self._starting: asyncio.Task[Any] | None = None   # the one start, shared by callers
         self._closed = False                     # refuses new work from close() on
         self._done: asyncio.Event | None = None  # set when run() should return
-        self._closing: asyncio.Future | None = None   # the one close, shared by callers
-        self._closers: set[asyncio.Task] = set()      # tasks that awaited close()
+        self._closing: asyncio.Future[Any] | None = None   # the one close, shared by callers
+        self._closers: set[asyncio.Task[Any]] = set()      # tasks that awaited close()
 
     # ---- hooks ------------------------------------------------------------------
     def on_connect(self, handler: Callable[[Session], Any]) -> Callable[[Session], Any]:
@@ -385,6 +385,6 @@ class Application(AppMessages):
         except ConnectionClosed:
             pass
 
-    def _dispatch_hooks(self, handlers: list[Callable], session: Session, what: str) -> None:
+    def _dispatch_hooks(self, handlers: list[Callable[..., Any]], session: Session, what: str) -> None:
         for h in handlers:
             self.dispatcher.submit(session, h, (session,), {}, what)

@@ -53,7 +53,8 @@ class Buffer:
         if dtype not in DTYPES:
             raise ValueError(f"Buffer: unsupported dtype {dtype!r}; one of {sorted(DTYPES)}")
         if shape is None:
-            shape = view.shape if own == dtype and view.ndim else (len(raw) // DTYPES[dtype],)
+            own_shape = view.shape
+            shape = own_shape if own == dtype and own_shape else (len(raw) // DTYPES[dtype],)
         try:
             dims = tuple(int(d) for d in shape)
         except (TypeError, ValueError):

@@ -43,9 +43,9 @@ class Connection:
         # Loop thread only.
         self._event = asyncio.Event()    # set when the outbox has frames for the writer
         self._idle = False               # the writer waits for work (nothing in flight)
-        self._sending: set[asyncio.Task] = set()   # direct writes still draining
+        self._sending: set[asyncio.Task[Any]] = set()   # direct writes still draining
         self._writers = writers if writers is not None else Writers()
-        self._writer: asyncio.Task | None = None
+        self._writer: asyncio.Task[Any] | None = None
 
     @property
     def remote(self) -> str:
@@ -123,7 +123,7 @@ class Connection:
             page.outbox.clear()
 
 
-async def answer(fut: asyncio.Future, timeout: float, what: str) -> Any:
+async def answer(fut: asyncio.Future[Any], timeout: float, what: str) -> Any:
     """The value ``fut`` will hold (an engine waiter), within ``timeout`` seconds;
     ``TimeoutError`` naming ``what`` otherwise."""
     try:

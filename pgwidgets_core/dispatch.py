@@ -42,10 +42,10 @@ class Runner(Protocol):
     def release(self, lane: Any) -> None:
         """``lane`` (a destroyed session) gets no more handlers."""
 
-    def owns(self, task: asyncio.Task) -> bool:
+    def owns(self, task: asyncio.Task[Any]) -> bool:
         """True if ``task`` runs one of this runner's handlers."""
 
-    async def close(self, spare: Collection[asyncio.Task] = ()) -> None:
+    async def close(self, spare: Collection[asyncio.Task[Any]] = ()) -> None:
         """The application closes: stop running handlers (but the tasks in ``spare``:
         those that called close())."""
 
@@ -83,7 +83,7 @@ class TaskRunner:
         # lane -> its lock; a session's lock goes with the session
         self._locks: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
         self._serial = asyncio.Lock()     # serialized: one handler of the app at a time
-        self._tasks: set[asyncio.Task] = set()   # running handler tasks
+        self._tasks: set[asyncio.Task[Any]] = set()   # running handler tasks
 
     def _lock(self, lane: Any) -> Any:
         if lane is None:
@@ -124,10 +124,10 @@ class TaskRunner:
     def release(self, lane: Any) -> None:
         self._locks.pop(lane, None)
 
-    def owns(self, task: asyncio.Task) -> bool:
+    def owns(self, task: asyncio.Task[Any]) -> bool:
         return task in self._tasks
 
-    async def close(self, spare: Collection[asyncio.Task] = ()) -> None:
+    async def close(self, spare: Collection[asyncio.Task[Any]] = ()) -> None:
         """Cancel running handlers (but the caller's and ``spare``) and wait for them."""
         tasks = [t for t in self._tasks if t is not asyncio.current_task() and t not in spare]
         for t in tasks:

@@ -129,7 +129,7 @@ class Engine:
         first = True
         for page in pages:
             if per_page:
-                text = protocol.encode({**msg, "wid": page.outward.get(wid, wid)})
+                text = protocol.encode({**msg, "wid": page.outward.get(wid, wid)})  # type: ignore[arg-type]
             hook = each(page) if each is not None else (on_reply if first else None)
             w = waiter if first else None
             if held:
@@ -305,7 +305,7 @@ class Engine:
                 elif t is UploadChunk:
                     page.upload_headers.append(ev)   # type: ignore[arg-type]
                 elif ev is not None:
-                    raise ev                         # a ProtocolError in an array frame
+                    raise ev  # type: ignore[misc]   # a ProtocolError in an array frame
             except Exception as exc:
                 self._malformed(page, exc, text, now)
 

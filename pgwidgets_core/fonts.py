@@ -78,7 +78,7 @@ class Fonts:
         self.faces.append(face)
         return face
 
-    def set_default(self, family: Any, size: Any, weight: Any, style: Any) -> dict | None:
+    def set_default(self, family: Any, size: Any, weight: Any, style: Any) -> dict[str, Any] | None:
         if family is None:
             self.default = None
             return None
@@ -105,7 +105,10 @@ class AppMessages:
 
     fonts: Fonts
     site: Site
-    sessions: dict[Any, Session]
+
+    if TYPE_CHECKING:
+        @property
+        def sessions(self) -> dict[Any, Session]: ...
 
     def register_font(self, family: str, source: str | os.PathLike[str] | bytes, *,
                       weight: str = "normal", style: str = "normal") -> int:

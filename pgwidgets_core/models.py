@@ -8,7 +8,7 @@ Pure, like :mod:`state`. A tracker folds a call (made by the program) or a callb
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from . import textsource
 from .state import Record, Tree
@@ -36,7 +36,7 @@ def _items(rec: Record) -> list[str]:
     args = rec.state.get("_items")
     if args is None:
         rec.state["_items"] = args = ([],)
-    return args[0]
+    return cast("list[str]", args[0])
 
 
 # ---- ComboBox: the item list ----------------------------------------------------------
@@ -93,7 +93,7 @@ def _grid_size(rec: Record) -> dict[str, Any]:
     opts = rec.create_args[-1]
     opts.setdefault("rows", 1)
     opts.setdefault("columns", 1)
-    return opts
+    return cast("dict[str, Any]", opts)
 
 
 def _grid_cells(rec: Record) -> list[list[Any]]:
@@ -262,6 +262,10 @@ _VIEW_EDITS = ("set_tree set_data set_rows clear add_item remove_item remove_ite
                "set_row_color set_column_color set_table_color clear_cell_color clear_row_color "
                "clear_column_color clear_all_colors").split()
 
+def _forget_binary(rec: Record) -> None:
+    rec.state.pop("_binary_image", None)     # an image URL replaces the bytes
+
+
 _TRACKERS: dict[tuple[str, str], Callable[[Tree, Record, list[Any]], None]] = {
     ("ComboBox", "append_text"): _combo_append,
     ("ComboBox", "insert_alpha"): _combo_insert_alpha,
@@ -273,7 +277,7 @@ _TRACKERS: dict[tuple[str, str], Callable[[Tree, Record, list[Any]], None]] = {
     ("GridBox", "insert_row"): _grid_insert(1), ("GridBox", "insert_column"): _grid_insert(2),
     ("GridBox", "append_row"): _grid_append(1), ("GridBox", "append_column"): _grid_append(2),
     ("GridBox", "delete_row"): _grid_delete(1), ("GridBox", "delete_column"): _grid_delete(2),
-    ("Image", "set_image"): lambda tree, rec, args: rec.state.pop("_binary_image", None),
+    ("Image", "set_image"): lambda tree, rec, args: _forget_binary(rec),
     **{(cls, "set_state"): _select for cls in _GROUPED},
     ("Dialog", "popup"): _popup, ("ColorDialog", "popup"): _popup,
     ("TabWidget", "close_widget"): _close_child,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, TypeGuard
 
 from .errors import ProtocolError
 
@@ -70,7 +70,7 @@ def encode(msg: Any) -> str:
 MAX_SAFE_INT = 2**53 - 1
 
 
-def is_wid(v: Any) -> bool:
+def is_wid(v: Any) -> TypeGuard[int]:
     """True for a value usable as a widget id (a positive JS-safe integer)."""
     return isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_SAFE_INT
 
@@ -189,7 +189,7 @@ def _parse_one(msg: Any) -> Inbound:
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
                    and math.isfinite(v) and 0 <= v <= MAX_SAFE_INT for v in (w, h)):
             raise ProtocolError("viewport needs numeric 'width' and 'height'")
-        return ViewportEvent(int(w), int(h))
+        return ViewportEvent(int(w), int(h))                 # type: ignore[arg-type]
     if kind == "binary-chunk":
         vals = [_int(msg, k) for k in ("wid", "transfer_id", "file_index", "file_count",
                                        "chunk_index", "num_chunks")]

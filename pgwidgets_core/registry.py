@@ -3,7 +3,9 @@ offered by ``session.get_widgets()`` beside the generated ones."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 __all__ = ["WidgetRegistry"]
 
@@ -17,7 +19,7 @@ class WidgetRegistry:
         self._base = base
         self._classes: dict[str, type] = {}
 
-    def register(self, cls: Any, name: str | None = None) -> Any:
+    def register(self, cls: _T, name: str | None = None) -> _T:
         if not isinstance(cls, type) or not issubclass(cls, self._base):
             raise TypeError(f"register_widget() needs a subclass of "
                             f"{self._base.__module__}.{self._base.__qualname__}, got {cls!r}")

@@ -99,9 +99,9 @@ def replay_plan(tree: Tree) -> list[Step]:
     for rec in order:
         steps += _calls(rec, models.replay_late(rec), "view state")
         for key in DEFERRED_KEYS:
-            args = rec.state.get(key)
-            if args is not None:
-                method, margs = setter_call(key, args)
+            deferred = rec.state.get(key)
+            if deferred is not None:
+                method, margs = setter_call(key, deferred)
                 steps.append(Step(protocol.call(rec.wid, method, margs), rec,
                                   f"{method} (state {key!r})"))
     steps.append(Step(protocol.reconstruct_end(), None, "reconstruct-end"))

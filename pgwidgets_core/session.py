@@ -184,7 +184,7 @@ class Session:
                 if not ev.waiter.done():                        # type: ignore[union-attr]
                     ev.waiter.set_exception(ev.error)           # type: ignore[union-attr]
             elif t is Reported:
-                self.report_error(ev.error)                     # type: ignore[union-attr]
+                self.report_error(ev.error)           # type: ignore[union-attr,arg-type]
             elif t is TimerSet:
                 asyncio.get_running_loop().call_later(ev.delay, self._tick,  # type: ignore
                                                       ev.key)  # type: ignore[union-attr]
@@ -217,7 +217,7 @@ class Session:
                           exc_info=None if isinstance(ev.error, ProtocolError) else ev.error)
 
     # ---- errors ------------------------------------------------------------------
-    def on_error(self, handler: Callable[[Session, BrowserError], Any]) -> Callable:
+    def on_error(self, handler: Callable[[Session, BrowserError], Any]) -> Callable[..., Any]:
         """Register ``handler(session, error)`` for browser errors of calls nobody
         waited for (write-behind). Without a handler they are logged."""
         self._error_handlers.append(handler)      # type: ignore[arg-type]

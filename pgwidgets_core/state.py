@@ -7,7 +7,7 @@ Pure: no sockets, no asyncio. Python is the source of truth; a page is a cache t
 from __future__ import annotations
 
 from itertools import count
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .catalog import WidgetDef
 from .protocol import Ref
@@ -200,7 +200,7 @@ class Tree:
 
 # ---- what the browser tells us --------------------------------------------------------
 
-def _arg(i: int):  # noqa: ANN202 - tiny spec helpers
+def _arg(i: int) -> Callable[[list[Any]], tuple[Any, ...] | None]:
     return lambda args: (args[i],) if len(args) > i else None
 
 
@@ -267,7 +267,7 @@ def auto_listens(defn: WidgetDef) -> tuple[str, ...]:
     return tuple(dict.fromkeys(acts))
 
 
-def apply_callback(rec: Record, action: str, args: list[Any]) -> list[tuple[str, tuple]]:
+def apply_callback(rec: Record, action: str, args: list[Any]) -> list[tuple[str, tuple[Any, ...]]]:
     """Fold a user change reported by the page into ``rec``; returns what changed."""
     specs = SYNC.get(rec.defn.name, {}).get(action)
     if specs is None:

@@ -10,7 +10,7 @@ applied here with the page's own rules for moving tags and refs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from .state import Record, Tree
 
@@ -31,7 +31,7 @@ def model(rec: Record) -> TextModel:
     if m is None:
         text = rec.read("text")
         rec.state["_textmodel"] = m = (TextModel(text if isinstance(text, str) else ""),)
-    return m[0]
+    return cast(TextModel, m[0])
 
 
 def _refs(tree: Tree, rec: Record) -> list[Record]:

@@ -49,7 +49,7 @@ def _maybe_file(value: Any) -> Any:
 
 
 def check_args(defn: WidgetDef, args: tuple[Any, ...], kwargs: dict[str, Any]
-               ) -> tuple[list[Any], dict[str, tuple[Any, ...]], list[tuple[MethodSpec, list]]]:
+               ) -> tuple[list[Any], dict[str, tuple[Any, ...]], list[tuple[MethodSpec, list[Any]]]]:
     """Validate a constructor call of class ``defn`` (``TypeError`` naming the problem).
 
     Returns the ``create`` arguments, the state they seed, and the setters that extra
@@ -60,7 +60,7 @@ def check_args(defn: WidgetDef, args: tuple[Any, ...], kwargs: dict[str, Any]
         raise TypeError(f"{defn.name}() takes at most {len(params)} arguments "
                         f"({', '.join(params) or 'none'}), {len(args)} given")
     values = dict(zip(params, args))
-    setters: list[tuple[MethodSpec, list]] = []
+    setters: list[tuple[MethodSpec, list[Any]]] = []
     for k, v in kwargs.items():
         if k in params:
             if k in values:
@@ -140,7 +140,7 @@ class Widget(Ref):
         return f"<{self.definition.name} wid={self._rec.wid}>"
 
     @property
-    def wid(self) -> int:
+    def wid(self) -> int:  # type: ignore[override]   # Ref.wid, read-only here
         """The widget id shared with the page."""
         return self._rec.wid
 
@@ -164,7 +164,7 @@ class Widget(Ref):
             args[0] = _maybe_file(args[0])
         self._session.engine.set(self._rec, spec, args)
 
-    async def _ask(self, waits: bool, fut: asyncio.Future, method: str) -> Any:
+    async def _ask(self, waits: bool, fut: asyncio.Future[Any], method: str) -> Any:
         # The value an engine call's waiter gets (None when nothing was sent).
         if not waits:
             return None
@@ -183,8 +183,8 @@ class Widget(Ref):
         ``action``. The handler may be a plain or a coroutine function."""
         self._add_handler(action, handler, extra_args, extra_kwargs, True)
 
-    def _add_handler(self, action: str, handler: Callable[..., Any], extra: tuple,
-                     kw: dict, with_widget: bool) -> None:
+    def _add_handler(self, action: str, handler: Callable[..., Any], extra: tuple[Any, ...],
+                     kw: dict[str, Any], with_widget: bool) -> None:
         if not callable(handler):
             raise TypeError(f"handler for {action!r} must be callable, not "
                             f"{type(handler).__name__}")

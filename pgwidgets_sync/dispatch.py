@@ -32,7 +32,7 @@ class Lane:
     def __init__(self, name: str, threads: int) -> None:
         # This lane's calls in arrival order: the loop puts (async side), gui_do and
         # other threads put (sync side), the lane's threads or process() take.
-        self._q: janus.Queue[tuple] = janus.Queue()
+        self._q: janus.Queue[tuple[Any, ...]] = janus.Queue()
         # Threads that run this lane's calls: those draining now (each adds and removes
         # itself) and a host GUI thread that claimed it (see claim()). Any thread.
         self._home: set[int] = set()
@@ -45,7 +45,7 @@ class Lane:
         for t in self.threads:
             t.start()
 
-    def deliver(self, item: tuple) -> None:
+    def deliver(self, item: tuple[Any, ...]) -> None:
         """Queue a call (loop thread); dropped once the lane has stopped."""
         try:
             self._q.async_q.put_nowait(item)
@@ -53,7 +53,7 @@ class Lane:
             return
         self._wake()
 
-    def put(self, item: tuple) -> None:
+    def put(self, item: tuple[Any, ...]) -> None:
         """Queue a call (any other thread)."""
         try:
             self._q.sync_q.put(item)
@@ -143,7 +143,7 @@ class Lane:
                 t.join(max(0.0, deadline - time.monotonic()))
 
 
-def run(fn: Any, args: tuple, kwargs: dict, reply: Any, report: Any) -> None:
+def run(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], reply: Any, report: Any) -> None:
     """Run one queued call on this thread: answer its caller or report its failure."""
     if reply is not None and reply.dropped:
         return                           # the caller gave up waiting

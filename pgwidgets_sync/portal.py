@@ -22,7 +22,7 @@ __all__ = ["Portal", "Reply"]
 SLICE = 0.1   # a blocked caller wakes this often, to notice Ctrl-C and a dead loop
 GRACE = 0.5   # our bound is the call timeout plus this: the core's, naming the call, fires first
 _numbers = itertools.count(1)
-Report = Callable[[BaseException], Any]
+Report = Callable[[Any], Any]       # gets the exception of a call nobody waits for
 
 
 class Reply:
@@ -49,7 +49,7 @@ class Portal:
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout                   # bounds every wait (plus GRACE)
         self.loop_ident: int | None = None       # written once, by the loop thread
-        self._tasks: set[asyncio.Task] = set()   # calls suspended on the loop (loop thread)
+        self._tasks: set[asyncio.Task[Any]] = set()   # calls suspended on the loop (loop thread)
         # Run on the loop after each batch of calls (the core writes what they queued).
         self.after_drain: Callable[[], Any] | None = None
         # True while a _drain is scheduled. _drain resets it before reading the queue,
@@ -66,7 +66,7 @@ class Portal:
         self.loop_ident = threading.get_ident()
         self._loop = asyncio.get_running_loop()
         # Calls from other threads to run on the loop, in the order they were put.
-        self._q: janus.Queue[tuple] = janus.Queue()
+        self._q: janus.Queue[tuple[Any, ...]] = janus.Queue()
         self._stopped = asyncio.Event()   # set by close(): the loop thread ends
         ready.set()
         await self._stopped.wait()
@@ -154,7 +154,7 @@ class Portal:
                 "pgwidgets_sync: blocking call made on the event loop thread, which it "
                 "would wait for; call it from another thread, or await pgwidgets_core there")
 
-    def _put(self, item: tuple) -> None:
+    def _put(self, item: tuple[Any, ...]) -> None:
         try:
             self._q.sync_q.put(item)
         except janus.SyncQueueShutDown:

@@ -57,6 +57,8 @@ class Proxy:
     Core attributes a subclass does not spell out are forwarded too (``app.ws_port``)."""
 
     __slots__ = ("_core", "_app")
+    _core: Any
+    _app: Any
 
     def _call(self, method: str, /, *args: Any, **kwargs: Any) -> Any:
         return self._app._portal.call(_invoke, self._app, self._core, method,
@@ -104,11 +106,11 @@ def mirror(cls: type[Proxy], core_class: type) -> None:
             setattr(cls, name, forward(core_class, name))
 
 
-def _invoke(app: Any, target: Any, name: str, args: tuple | None, kwargs: dict | None) -> Any:
+def _invoke(app: Any, target: Any, name: str, args: tuple[Any, ...] | None, kwargs: dict[str, Any] | None) -> Any:
     # Loop thread. A coroutine's result is made sync by _settle (no task otherwise).
     value = getattr(resolve(target), name)
     if args is not None:
-        value = value(*resolve(args), **resolve(kwargs))       # type: ignore[arg-type]
+        value = value(*resolve(args), **resolve(kwargs))
         if inspect.iscoroutine(value):
             return _settle(app, value)
     return to_sync(app, value)
@@ -154,7 +156,7 @@ def _adopt(app: Any, core: CoreWidget | CoreSession) -> Any:
     if isinstance(core, CoreSession):
         proxy: Any = Session(app, core)
     else:
-        proxy = object.__new__(sync_class(type(core)))
+        proxy = object.__new__(sync_class(type(core)))     # type: ignore[arg-type]
         proxy._core, proxy._app, proxy._session = core, app, to_sync(app, core.session)
     app._twins.add(core, proxy)
     return proxy

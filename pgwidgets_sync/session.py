@@ -46,13 +46,13 @@ class Session(Proxy):
     @property
     def app(self) -> Application:
         """The Application this session belongs to."""
-        return self._app
+        return self._app                                   # type: ignore[no-any-return]
 
     def get_widgets(self) -> Namespace:
         """A namespace of blocking widget constructors bound to this session:
         ``W = session.get_widgets(); btn = W.Button("Click me")``."""
         reg = self._app.widget_classes                # app.register_widget(...)
-        own = {name: reg.get(name) for name in reg.names()}
+        own = {name: cls for name in reg.names() if (cls := reg.get(name)) is not None}
         if self._namespace is None or self._namespace_own != own:
             self._namespace_own = own
             self._namespace = types.SimpleNamespace(**{
@@ -64,13 +64,13 @@ class Session(Proxy):
         """Yield every widget, parents before children (a snapshot)."""
         yield from self._call("walk_widget_tree")
 
-    def on_error(self, handler: Callable[[Session, Exception], Any]) -> Callable:
+    def on_error(self, handler: Callable[[Session, Exception], Any]) -> Callable[..., Any]:
         """Register ``handler(session, error)`` for errors of calls nobody waited for;
         it runs on the callback thread. Usable as a decorator."""
         self._call("on_error", self._app._relay(plain(handler), "on_error"))
         return handler
 
-    def on_destroy(self, handler: Callable[[Session], Any]) -> Callable:
+    def on_destroy(self, handler: Callable[[Session], Any]) -> Callable[..., Any]:
         """Register ``handler(session)``, run on the callback thread when the session
         is destroyed. Usable as a decorator."""
         self._call("on_destroy", self._app._relay(plain(handler), "on_destroy"))

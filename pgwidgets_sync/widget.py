@@ -62,7 +62,7 @@ class Widget(Proxy):
     @property
     def app(self) -> Application:
         """The Application this widget belongs to."""
-        return self._app
+        return self._app                                   # type: ignore[no-any-return]
 
     def on(self, action: str, handler: Callable[..., Any], *extra_args: Any,
            **extra_kwargs: Any) -> None:
@@ -76,7 +76,7 @@ class Widget(Proxy):
         ``action``, on the session's callback thread."""
         self._register("add_callback", action, handler, extra_args, extra_kwargs)
 
-    def _register(self, how: str, action: str, handler: Any, extra: tuple, kw: dict) -> None:
+    def _register(self, how: str, action: str, handler: Any, extra: tuple[Any, ...], kw: dict[str, Any]) -> None:
         self._call(how, action, plain(handler), *extra, **kw)
 
     def destroy(self) -> None:
@@ -99,8 +99,8 @@ class Widget(Proxy):
 mirror(Widget, CoreWidget)          # wid, add_cursor, is_container
 
 
-def _create(proxy: Widget, later: Later, core_session: Any, args: tuple,
-            kwargs: dict) -> None:
+def _create(proxy: Widget, later: Later, core_session: Any, args: tuple[Any, ...],
+            kwargs: dict[str, Any]) -> None:
     core = type(proxy)._core_class(core_session, *resolve(args), **resolve(kwargs))
     proxy._app._twins.add(core, proxy)
     later.core = proxy._core = core
@@ -111,7 +111,7 @@ def _call_core(proxy: Widget, name: str, args: list[Any]) -> Any:
     return getattr(resolve(proxy._core), name)(*resolve(args))
 
 
-def _method(core_class: type[CoreWidget], spec: MethodSpec) -> Callable[..., Any]:
+def _method(core_class: type[CoreWidget], spec: MethodSpec) -> Any:
     if not spec.write_behind:
         return forward(core_class, spec.name)
     name, params, owner = spec.name, spec.params, f"{core_class.__name__}.{spec.name}"
@@ -139,4 +139,4 @@ def sync_class(core_class: type[CoreWidget]) -> type[Widget]:
 
 def widget_class(name: str) -> type[Widget]:
     """The blocking class for pgwidgets-js class ``name`` (``KeyError`` if unknown)."""
-    return sync_class(core_widget_class(name))
+    return sync_class(core_widget_class(name))             # type: ignore[arg-type]

@@ -41,7 +41,7 @@ class _Waker(QObject):
 
     def __init__(self, host: QtHost) -> None:
         super().__init__()
-        self._host = host
+        self._host: QtHost | None = host
         self.wake.connect(self._drain, Qt.ConnectionType.QueuedConnection)
 
     @Slot()

@@ -36,7 +36,7 @@ __all__ = ["TkHost", "attach"]
 class TkHost(Host):
     """An application attached to a running Tk loop; see :func:`attach`."""
 
-    def __init__(self, app: Any, root: tkinter.Misc, *, quit_host: bool = True,
+    def __init__(self, app: Any, root: tkinter.Tk | tkinter.Toplevel, *, quit_host: bool = True,
                  poll_ms: int = 10, max_poll_ms: int = 100, use_pipe: bool = True) -> None:
         super().__init__(app, quit_host=quit_host)
         self.root = root
@@ -134,7 +134,7 @@ class TkHost(Host):
             pass                   # the root is gone
 
 
-def attach(app: Any, root: tkinter.Misc, *, quit_host: bool = True, poll_ms: int = 10,
+def attach(app: Any, root: tkinter.Tk | tkinter.Toplevel, *, quit_host: bool = True, poll_ms: int = 10,
            max_poll_ms: int = 100, use_pipe: bool = True) -> TkHost:
     """Run ``app``'s handlers, ``gui_do`` and ``gui_call`` on the Tk thread.
 
