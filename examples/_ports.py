@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TypedDict
 
 
-def ports() -> dict[str, int]:
+class Ports(TypedDict):
+    ws_port: int
+    http_port: int
+
+
+def ports() -> Ports:
     """``Application(**ports())``."""
     parser = argparse.ArgumentParser(description="a pgwidgets example")
     parser.add_argument("--ws-port", type=int,

@@ -8,7 +8,9 @@ the tests, which check that it makes an instance of every class.
 
 import logging
 
-from pgwidgets_sync import Application
+from typing import Any
+
+from pgwidgets_sync import Application, Session, Widget
 from _ports import ports  # --ws-port/--http-port, or PGWIDGETS_WS_PORT/HTTP_PORT
 
 RED = ("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='80' "
@@ -16,15 +18,15 @@ RED = ("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='8
 COLUMNS = [{"label": "Name", "key": "name"}, {"label": "Size", "key": "size", "type": "int"}]
 
 
-def build(session):
+def build(session: Session) -> Widget:
     """Build the gallery in ``session`` and return its top-level window."""
     W = session.get_widgets()
     status = W.StatusBar()
 
-    def say(*what):
+    def say(*what: Any) -> None:
         status.set_message(" ".join(str(w) for w in what))
 
-    def labelled(*pairs):
+    def labelled(*pairs: tuple[str, Widget]) -> Widget:
         """A scrollable column of (caption, widget) rows."""
         box = W.VBox(spacing=6, padding=8)
         for caption, widget in pairs:
@@ -85,8 +87,8 @@ def build(session):
     radios, toggles = W.HBox(spacing=6), W.HBox(spacing=6)
     for w in (radio1, radio2):
         radios.add_widget(w, 0)
-    for w in (toggle1, toggle2):
-        toggles.add_widget(w, 0)
+    for tb in (toggle1, toggle2):
+        toggles.add_widget(tb, 0)
     buttonbox = W.ButtonBox(halign="right")
     for text in ("OK", "Cancel"):
         b = W.Button(text)

@@ -6,7 +6,7 @@ Run it, then open the URL it prints.
 import asyncio
 import logging
 
-from pgwidgets_core import Application
+from pgwidgets_core import Application, Session
 from _ports import ports  # --ws-port/--http-port, or PGWIDGETS_WS_PORT/HTTP_PORT
 
 
@@ -14,7 +14,7 @@ async def main() -> None:
     app = Application(max_sessions=None, **ports())
 
     @app.on_connect
-    async def setup(session):
+    async def setup(session: Session) -> None:
         W = session.get_widgets()
         top = await W.TopLevel(title="Hello", resizable=True)
         vbox = await W.VBox(spacing=8, padding=10)
@@ -22,7 +22,7 @@ async def main() -> None:
         btn = await W.Button("Click me")
         clicks = 0
 
-        async def clicked():
+        async def clicked() -> None:
             nonlocal clicks
             clicks += 1
             await label.set_text(f"Clicked {clicks} time{'s' if clicks > 1 else ''}")

@@ -6,7 +6,7 @@ run on a thread of its own (``concurrency_handling="per_session"``).
 
 import logging
 
-from pgwidgets_sync import Application
+from pgwidgets_sync import Application, Session
 from _ports import ports  # --ws-port/--http-port, or PGWIDGETS_WS_PORT/HTTP_PORT
 
 
@@ -14,7 +14,7 @@ def main() -> None:
     app = Application(max_sessions=None, **ports())
 
     @app.on_connect
-    def setup(session):
+    def setup(session: Session) -> None:
         W = session.get_widgets()
         top = W.TopLevel(title="Hello", resizable=True)
         vbox = W.VBox(spacing=8, padding=10)
@@ -22,7 +22,7 @@ def main() -> None:
         btn = W.Button("Click me")
         clicks = 0
 
-        def clicked():
+        def clicked() -> None:
             nonlocal clicks
             clicks += 1
             label.set_text(f"Clicked {clicks} time{'s' if clicks > 1 else ''}")

@@ -17,7 +17,8 @@ import sys
 from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout,
                                QWidget)
 
-from pgwidgets_sync import Application
+from pgwidgets_sync import Application, Session
+from pgwidgets_sync.Widgets import Label
 from pgwidgets_sync.hosts import qt as qt_host
 from _ports import ports  # --ws-port/--http-port, or PGWIDGETS_WS_PORT/HTTP_PORT
 
@@ -36,7 +37,7 @@ def main() -> int:
     for w in (qt_label, qt_entry, qt_send):
         layout.addWidget(w)
 
-    browser_labels = []            # one label per browser session
+    browser_labels: list[Label] = []    # one label per browser session
 
     def send() -> None:            # a Qt slot, on the GUI thread
         for label in browser_labels:
@@ -45,7 +46,7 @@ def main() -> int:
 
     # -- the browser UI -----------------------------------------------------------
     @app.on_connect
-    def setup(session):            # runs on the Qt GUI thread
+    def setup(session: Session) -> None:  # runs on the Qt GUI thread
         W = session.get_widgets()
         top = W.TopLevel(title="Browser side", resizable=True)
         vbox = W.VBox(spacing=8)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import sys
 import tkinter as tk
 
-from pgwidgets_sync import Application
+from pgwidgets_sync import Application, Session
+from pgwidgets_sync.Widgets import Label
 from pgwidgets_sync.hosts import tk as tk_host
 from _ports import ports  # --ws-port/--http-port, or PGWIDGETS_WS_PORT/HTTP_PORT
 
@@ -28,7 +29,7 @@ def main() -> int:
     tk_label = tk.Label(root, text="No click in the browser yet", width=40)
     tk_entry = tk.Entry(root)
     tk_entry.insert(0, "Hello from Tk")
-    browser_labels = []            # one label per browser session
+    browser_labels: list[Label] = []    # one label per browser session
 
     def send() -> None:            # a Tk command, on the Tk thread
         for label in browser_labels:
@@ -39,7 +40,7 @@ def main() -> int:
 
     # -- the browser UI -----------------------------------------------------------
     @app.on_connect
-    def setup(session):            # runs on the Tk thread
+    def setup(session: Session) -> None:  # runs on the Tk thread
         W = session.get_widgets()
         top = W.TopLevel(title="Browser side", resizable=True)
         vbox = W.VBox(spacing=8)

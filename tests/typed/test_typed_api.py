@@ -83,3 +83,11 @@ def test_signatures_and_help_show_the_real_parameters():
         assert "set_text(self, text=None)" in text
     assert inspect.iscoroutinefunction(core.Label.set_text)
     assert not inspect.iscoroutinefunction(sync.Label.set_text)
+
+
+def test_the_packages_and_examples_pass_mypy_strict(tmp_path):
+    """pyproject.toml's [tool.mypy] (strict; pgwidgets_js, untyped, ignored)."""
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "c"),
+                           "pgwidgets_core", "pgwidgets_sync", "examples"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=170)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
