@@ -4,6 +4,8 @@
 #   make test    create .venv, install, install Chromium, Xvfb and nginx if missing, run pytest
 #   make bench   run the benchmarks (python -m bench) if they exist
 #   make stubs   regenerate the widget type stubs (Widgets.pyi) from pgwidgets-js
+#   make reference  regenerate docs/reference (a page and a Chromium screenshot per widget)
+#   make docs    build the documentation site (MkDocs, warnings are errors) into site/
 #   make venv    only create/refresh .venv (pip install -e '.[test]')
 #   make chromium  only install Debian's chromium, xvfb and nginx if one is missing
 #   make print-python  show which Python >= 3.12 would be used
@@ -61,7 +63,7 @@ endef
 
 # ---------------------------------------------------------------------------
 
-.PHONY: help venv chromium test demo bench stubs clean print-python FORCE
+.PHONY: help venv chromium test demo bench stubs reference docs clean print-python FORCE
 
 help:
 	@awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' $(firstword $(MAKEFILE_LIST))
@@ -136,6 +138,12 @@ bench: venv
 
 stubs: venv
 	$(VPY) -m pgwidgets_core.stubgen
+
+reference: venv chromium
+	$(VPY) docs/tools/reference.py
+
+docs: venv
+	$(VPY) -m mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
