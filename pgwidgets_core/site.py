@@ -25,7 +25,8 @@ from .bundle import Bundle
 from .http import StaticServer
 from .httpmsg import Request
 
-__all__ = ["Site", "url_host", "inject_ws_url", "relative_links", "WILDCARD"]
+__all__ = ["Site", "url_host", "inject_ws_url", "relative_links", "ws_from_location",
+           "WILDCARD"]
 
 WILDCARD = ("0.0.0.0", "::", "")
 _ASSET_MAX_AGE = 3600         # seconds browsers reuse the pgwidgets-js files
@@ -46,9 +47,11 @@ def relative_links(page: bytes) -> bytes:
     return page.replace(b'from "/', b'from "./').replace(b'href="/', b'href="./')
 
 
-# One-port mode: the WebSocket is on the page's own URL, scheme and path prefix kept.
-_WS_FROM_LOCATION = ("(location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host"
-                     " + location.pathname.replace(/[^/]*$/, '') + {path}")
+def ws_from_location(path: str) -> str:
+    """JavaScript for the WebSocket URL at ``path`` beside the page (scheme and path
+    prefix kept): one-port mode, and exported pages."""
+    return ("(location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host"
+            f" + location.pathname.replace(/[^/]*$/, '') + {json.dumps(path)}")
 
 
 def inject_ws_url(page: bytes, ws_url: str, *, expression: bool = False) -> bytes:
@@ -191,8 +194,8 @@ class Site:
 
     def connector_page(self, host_header: str | None) -> bytes:
         if self.ws_path is not None:
-            return inject_ws_url(self._page_source, _WS_FROM_LOCATION.format(
-                path=json.dumps(self.ws_path)), expression=True)
+            return inject_ws_url(self._page_source, ws_from_location(self.ws_path),
+                                 expression=True)
         return inject_ws_url(self._page_source, self.ws_url(host_header))
 
     def _build_bundle(self, page: bytes) -> Bundle | None:

@@ -32,22 +32,28 @@ def free_port() -> int:
 
 
 @contextmanager
-def nginx(block: str, *, app_port: int, public_port: int, tmp: Path,
-          cert: Path | None = None, key: Path | None = None) -> Iterator[None]:
+def nginx(block: str, *, app_port: int | None, public_port: int, tmp: Path,
+          cert: Path | None = None, key: Path | None = None,
+          root: Path | None = None) -> Iterator[None]:
     """nginx serving ``block`` (the doc's, with its example ports and files replaced)."""
     if not (os.path.isfile(NGINX) and os.access(NGINX, os.X_OK)):
         pytest.fail(f"nginx not found at {NGINX}: run `make chromium` (apt-get install "
                     "nginx-light)", pytrace=False)
+    if root is not None:
+        block = block.replace("root /srv/myapp;", f"root {root};")
     conf = (block.replace("127.0.0.1:9501", f"127.0.0.1:{app_port}")
             .replace("listen 80;", f"listen 127.0.0.1:{public_port};")
             .replace("listen 443 ssl;", f"listen 127.0.0.1:{public_port} ssl;"))
     if cert is not None and key is not None:
         conf = (conf.replace("/etc/ssl/certs/myapp.pem", str(cert))
                 .replace("/etc/ssl/private/myapp.key", str(key)))
-    assert f"127.0.0.1:{app_port}" in conf and f"127.0.0.1:{public_port}" in conf
+    assert f"127.0.0.1:{public_port}" in conf
+    assert app_port is None or f"127.0.0.1:{app_port}" in conf
+    assert root is None or f"root {root};" in conf
     temp = "".join(f"    {k}_temp_path {tmp}/{k};\n"
                    for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     (tmp / "nginx.conf").write_text(
+        f"{'user root;' if os.geteuid() == 0 else ''}\n"   # workers read pytest's 0700 dirs
         f"daemon off;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log info;\n"
         f"events {{}}\nhttp {{\n    access_log {tmp}/access.log;\n{temp}{conf}\n}}\n")
     proc = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],

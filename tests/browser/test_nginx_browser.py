@@ -103,3 +103,48 @@ async def test_tls_through_nginx_https_page_and_wss(browser, tmp_path):
                 await ctx.close()
     finally:
         await app.close()
+
+
+async def test_exported_page_on_nginx_and_the_app_without_http(browser, tmp_path):
+    from pgwidgets_core.export import export_static
+
+    public_port = free_port()
+    public = f"http://127.0.0.1:{public_port}"
+    app = Application(ws_port=0, http_server=False, max_sessions=None, allowed_origins=[public])
+
+    @app.on_connect
+    async def setup(session):
+        W = session.get_widgets()
+        top = await W.TopLevel(title="Exported")
+        label = await W.Label("Ready")
+        btn = await W.Button("Go")
+        await btn.on("activated", lambda: label.set_text("went"))
+        box = await W.VBox()
+        await box.add_widget(label)
+        await box.add_widget(btn)
+        await top.set_widget(box)
+        await top.show()
+    await app.start()
+    try:
+        assert app.url is None
+        site = export_static(tmp_path / "site", ws_url=f"ws://127.0.0.1:{app.ws_port}")
+        with nginx(doc_block("Static files served by nginx (`http_server=False`)"),
+                   app_port=None, public_port=public_port, tmp=tmp_path, root=site):
+            ctx = await browser.new_context()
+            try:
+                page = await ctx.new_page()
+                await page.goto(f"{public}/")
+                await page.get_by_text("Go", exact=True).click()
+                await expect(page.locator(".label-widget")).to_have_text("went")
+            finally:
+                await ctx.close()
+    finally:
+        await app.close()
+
+
+async def test_export_needs_one_websocket_address(tmp_path):
+    from pgwidgets_core.export import export_static
+    with pytest.raises(ValueError, match="needs one of ws_url"):
+        export_static(tmp_path)
+    with pytest.raises(ValueError, match="must start with ws://"):
+        export_static(tmp_path, ws_url="http://x")
