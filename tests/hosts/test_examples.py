@@ -108,3 +108,54 @@ def test_ports_come_from_the_environment_too(page):
         proc.kill()
         proc.wait()
         proc.stdout.close()
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+
+
+def test_treeview_example_filters_and_reports_the_selection(page):
+    proc, url = start("treeview_sync.py", {})
+    try:
+        page.goto(url)
+        expect(page.get_by_text("app.py")).to_be_visible()
+        entry = page.locator(".textentry-widget input, input").first
+        entry.fill("guide")
+        entry.press("Enter")
+        expect(page.get_by_text("filter: 'guide'")).to_be_visible()
+        expect(page.get_by_text("guide.md")).to_be_visible()
+        expect(page.get_by_text("app.py")).to_have_count(0)
+        page.get_by_text("guide.md").click()
+        expect(page.get_by_text(re.compile("^selected: "))).to_be_visible()
+    finally:
+        stop(proc)
+
+
+def test_subclass_example_counters_count(page):
+    proc, url = start("subclass_async.py", {})
+    try:
+        page.goto(url)
+        expect(page.get_by_text("Apples")).to_be_visible()
+        page.get_by_text("+", exact=True).first.click()
+        page.get_by_text("-", exact=True).nth(1).click()
+        expect(page.get_by_text("4", exact=True)).to_be_visible()
+        expect(page.get_by_text("-1", exact=True)).to_be_visible()
+    finally:
+        stop(proc)
+
+
+def test_fonts_and_buffer_example_shows_both(page):
+    proc, url = start("fonts_buffer_sync.py", {})
+    try:
+        page.goto(url)
+        img = page.locator(".image-widget img, img:not(.toplevel-title-icon)").first
+        expect(img).to_have_js_property("naturalWidth", 160)
+        before = img.get_attribute("src")
+        page.get_by_text("Shift colours").click()
+        expect(img).not_to_have_attribute("src", before or "")
+        page.wait_for_function("document.fonts.check('16px \"Example Face\"')")
+        assert "Example Face" in page.locator("b").first.inner_text()
+    finally:
+        stop(proc)
