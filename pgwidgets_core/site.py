@@ -164,15 +164,30 @@ class Site:
         path = urlsplit(request.path).path
         if path == "/" + (self.ws_path or ""):
             return self.check_origin(ws, request)
-        headers: dict[str, list[str]] = {}
-        for k, v in request.headers.raw_items():
-            headers.setdefault(k.lower(), []).append(v)
-        http = await self._prepare()
-        status, head, body, _ = await http.answer(
-            Request("GET", path, request.headers.get("Host"), (1, 1), headers, False))
+        status, head, body = await self.answer_get(path, request.headers.raw_items())
         return Response(status, HTTPStatus(status).phrase,
                         Headers([*head, ("Content-Length", str(len(body))),
                                  ("Connection", "close")]), body)
+
+    async def answer_get(self, path: str, headers: Iterable[tuple[str, str]]
+                         ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Status, headers and body of a GET of ``path`` (still percent-encoded, no
+        query) as the HTTP server answers it: the page, assets, fonts, 304s, 404s.
+        Used by one-port mode and by :mod:`pgwidgets_core.asgi`."""
+        fields: dict[str, list[str]] = {}
+        for k, v in headers:
+            fields.setdefault(k.lower(), []).append(v)
+        host = fields.get("host", [None])[0]
+        http = await self._prepare()
+        status, head, body, _ = await http.answer(Request("GET", path, host, (1, 1),
+                                                          fields, False))
+        return status, head, body
+
+    async def embed(self, ws_path: str) -> None:
+        """Serve through somebody else's server (an ASGI app): no socket of ours; the
+        page finds its WebSocket at ``ws_path`` beside it, as in one-port mode."""
+        self.ws_path = ws_path
+        await self._prepare()
 
     async def close(self) -> None:
         if self._http is not None:
@@ -212,19 +227,30 @@ class Site:
     # ---- origins ----------------------------------------------------------------
     def check_origin(self, ws: ServerConnection, request: Any) -> Any:
         """websockets' ``process_request``: refuse a page from a foreign origin."""
-        origin = request.headers.get("Origin")
-        if origin is None or self._extra_origins is None:
-            return None                        # not a browser, or any origin allowed
-        if origin in self._extra_origins or origin in self._own_origins(request):
+        if self.origin_allowed(request.headers.get("Origin"), request.headers.get("Host")):
             return None
-        self._log.warning("pgwidgets: refused a WebSocket from origin %r; to allow it, pass "
-                         "Application(allowed_origins=[%r])", origin, origin)
         return ws.respond(HTTPStatus.FORBIDDEN, "Origin not allowed\n")
 
-    def _own_origins(self, request: Any) -> set[str]:
-        hosts = {"localhost", "127.0.0.1", "[::1]", url_host(self.host)}
-        if self.host in WILDCARD:
-            h = urlsplit("//" + (request.headers.get("Host") or "")).hostname
+    def origin_allowed(self, origin: str | None, host_header: str | None, *,
+                       server: tuple[str, int] | None = None, scheme: str = "http") -> bool:
+        """Whether a WebSocket from a page of ``origin`` may connect (a refusal is
+        logged). Our own origins are the loopback names and our host at our HTTP port,
+        or at ``server`` (the address an ASGI server was reached at, with ``scheme``)."""
+        if origin is None or self._extra_origins is None:
+            return True                        # not a browser, or any origin allowed
+        if origin in self._extra_origins or origin in self._own_origins(host_header, server,
+                                                                         scheme):
+            return True
+        self._log.warning("pgwidgets: refused a WebSocket from origin %r; to allow it, pass "
+                         "Application(allowed_origins=[%r])", origin, origin)
+        return False
+
+    def _own_origins(self, host_header: str | None, server: tuple[str, int] | None,
+                     scheme: str) -> set[str]:
+        host, port = server if server is not None else (self.host, self.http_port)
+        hosts = {"localhost", "127.0.0.1", "[::1]", url_host(host)}
+        if host in WILDCARD:
+            h = urlsplit("//" + (host_header or "")).hostname
             if h:
                 hosts.add(f"[{h}]" if ":" in h else h)
-        return {f"http://{h}:{self.http_port}" for h in hosts}
+        return {f"{scheme}://{h}:{port}" for h in hosts}
