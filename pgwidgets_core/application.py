@@ -12,19 +12,17 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import pgwidgets_js
-from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from . import protocol
 from .admission import Admission, Expiry
-from .connection import Connection, Writers
+from .connection import Connection, PageSocket, Writers, greet
 from .dispatch import Dispatcher, Runner
-from .errors import ApplicationClosedError, ProtocolError
+from .errors import ApplicationClosedError
 from .fonts import Fonts, AppMessages
 from .options import callable_handler as _callable
 from .options import check_app_args, normalize_id as _normalize_id
 from .registry import WidgetRegistry
-from .protocol import Reply
 from .session import Session
 from .widget import Widget
 from .site import Site, url_host
@@ -32,7 +30,6 @@ from .state import PageFacts
 
 __all__ = ["Application", "Session"]
 
-_HANDSHAKE_TIMEOUT = 10.0
 _CLOSE_GRACE = 5.0            # run() lets a handler that called close() finish this long
 
 
@@ -44,6 +41,7 @@ class Application(AppMessages):
     ``ws_sock``: a bound TCP socket the WebSocket server adopts (``ws_port`` is then
     its port), e.g. one inherited from a supervisor. ``ws_path="ws"``: one port for
     everything (``http_port``), the WebSocket at ``/ws`` (see docs/deployment.md).
+    ``listen=False``: no socket at all; an ASGI server brings the pages (:meth:`asgi`).
     """
 
     def __init__(self, ws_port: int = 9500, http_port: int = 9501, host: str = "127.0.0.1",
@@ -56,19 +54,22 @@ class Application(AppMessages):
                  call_timeout: float = 30.0, max_frame_size: int = 16 * 2**20,
                  session_idle_timeout: float | None = None,
                  # Transport
-                 compression: bool = False, ws_path: str | None = None,
+                 compression: bool = False, ws_path: str | None = None, listen: bool = True,
                  # Facades: who runs handlers (pgwidgets_sync passes its threads)
                  handler_runner: Runner | None = None) -> None:
         check_app_args(ws_port=ws_port, http_port=http_port, max_sessions=max_sessions,
                        call_timeout=call_timeout, session_idle_timeout=session_idle_timeout,
-                       ws_sock=ws_sock, ws_path=ws_path, http_server=http_server)
+                       ws_sock=ws_sock, ws_path=ws_path, http_server=http_server,
+                       listen=listen)
         self._ws_sock = ws_sock
-        self._ws_path = ws_path.strip("/") if ws_path is not None else None
+        self.listen = listen
+        #: The WebSocket's path in one-port and ASGI (``listen=False``) modes, else None.
+        self.ws_path = ws_path.strip("/") if ws_path else (None if listen else "ws")
         self.session_idle_timeout = session_idle_timeout
         self.ws_port = ws_port
         self.http_port = http_port
         self.host = host
-        self.http_server = http_server
+        self.http_server = http_server and listen
         self.concurrency_handling = concurrency_handling
         self.max_sessions = max_sessions
         self.call_timeout = call_timeout
@@ -143,6 +144,12 @@ class Application(AppMessages):
         if not self.http_server:
             return None
         return f"http://{url_host(self.host)}:{self.http_port}/"
+
+    def asgi(self) -> Any:
+        """This application as an ASGI app to mount in Starlette, FastAPI... (the page,
+        its assets and the WebSocket); needs ``listen=False``. See :mod:`.asgi`."""
+        from .asgi import ASGIApp
+        return ASGIApp(self)
 
     def set_favicon(self, path: str | Path) -> None:
         """Serve the image at ``path`` as the favicon (SVG, PNG, ICO...)."""
@@ -221,9 +228,14 @@ class Application(AppMessages):
         await asyncio.shield(self._starting)
 
     async def _start(self) -> None:
+        if not self.listen:
+            await self.site.embed(self.ws_path or "ws")
+            self._log.info("pgwidgets: pages come through ASGI (WebSocket at ./%s)",
+                           self.ws_path)
+            return
         self._ws_server, self.ws_port, http_port = await self.site.serve(
-            self._serve_page, ws_port=self.ws_port, http_port=self.http_port,
-            http_server=self.http_server, ws_sock=self._ws_sock, ws_path=self._ws_path,
+            self.serve_page, ws_port=self.ws_port, http_port=self.http_port,
+            http_server=self.http_server, ws_sock=self._ws_sock, ws_path=self.ws_path,
             max_size=self.max_frame_size, compression="deflate" if self.compression else None)
         if self.http_server:
             self.http_port = http_port
@@ -304,19 +316,11 @@ class Application(AppMessages):
         await self.close()
 
     # ---- one page ---------------------------------------------------------------
-    async def _serve_page(self, ws: ServerConnection) -> None:
-        try:
-            await ws.send(protocol.encode(protocol.init()))
-            ack = await asyncio.wait_for(ws.recv(), _HANDSHAKE_TIMEOUT)
-            events = protocol.parse_frame(ack)
-            reply = events[0] if len(events) == 1 else None
-            if not isinstance(reply, Reply) or reply.id != 0 or not reply.ok:
-                raise ProtocolError(f"expected the init reply, got {ack!r:.80}")
-        except (ConnectionClosed, TimeoutError):
-            return
-        except ProtocolError as exc:
-            self._log.warning("pgwidgets: bad handshake from %s: %s", ws.remote_address, exc)
-            await ws.close(4003, "Bad handshake")
+    async def serve_page(self, ws: PageSocket) -> None:
+        """Serve one page on its open WebSocket ``ws`` until it leaves (what the
+        servers call per connection; :mod:`pgwidgets_core.asgi` too)."""
+        reply = await greet(ws, self._log)
+        if reply is None:
             return
         admitted = await self._admit(ws, _normalize_id(reply.session_id), reply.token)
         if admitted is None:
@@ -332,7 +336,7 @@ class Application(AppMessages):
                     self._expiry.arm(session, self._expire)
             self._dispatch_hooks(self._disconnect_handlers, session, "on_disconnect")
 
-    async def _admit(self, ws: ServerConnection, sid: Any, token: str | None
+    async def _admit(self, ws: PageSocket, sid: Any, token: str | None
                      ) -> tuple[Session, Connection] | None:
         """Find or make the page's session, wait for a slot, attach and start it."""
         session = self._sessions.get(sid) if sid is not None else None

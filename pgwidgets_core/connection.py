@@ -10,11 +10,52 @@ once instead of one loop iteration later.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import logging
+from typing import Any, AsyncIterator, Protocol
 
+from websockets.exceptions import ConnectionClosed
+
+from . import protocol
+from .errors import ProtocolError
 from .pages import Page
+from .protocol import Reply
 
-__all__ = ["Connection", "Writers", "answer"]
+__all__ = ["Connection", "PageSocket", "Writers", "answer", "greet"]
+
+_HANDSHAKE_TIMEOUT = 10.0
+
+
+class PageSocket(Protocol):
+    """What the core uses of a page's WebSocket: websockets' ``ServerConnection``, or
+    :class:`pgwidgets_core.asgi.ASGISocket`. ``recv`` and iteration raise (or end on)
+    ``websockets.exceptions.ConnectionClosed`` once the page has gone."""
+
+    @property
+    def remote_address(self) -> Any: ...
+    async def send(self, message: str | bytes) -> None: ...
+    async def recv(self) -> str | bytes: ...
+    def __aiter__(self) -> AsyncIterator[str | bytes]: ...
+    async def close(self, code: int = 1000, reason: str = "") -> None: ...
+    async def wait_closed(self) -> None: ...
+
+
+async def greet(ws: PageSocket, log: logging.Logger) -> Reply | None:
+    """The page handshake: send ``init``, return the page's reply (session id and
+    token); None if the page left, was too slow or answered wrong (then closed 4003)."""
+    try:
+        await ws.send(protocol.encode(protocol.init()))
+        ack = await asyncio.wait_for(ws.recv(), _HANDSHAKE_TIMEOUT)
+        events = protocol.parse_frame(ack)
+        reply = events[0] if len(events) == 1 else None
+        if not isinstance(reply, Reply) or reply.id != 0 or not reply.ok:
+            raise ProtocolError(f"expected the init reply, got {ack!r:.80}")
+        return reply
+    except (ConnectionClosed, TimeoutError):
+        return None
+    except ProtocolError as exc:
+        log.warning("pgwidgets: bad handshake from %s: %s", ws.remote_address, exc)
+        await ws.close(4003, "Bad handshake")
+        return None
 
 
 class Writers:

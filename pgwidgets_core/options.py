@@ -11,7 +11,7 @@ __all__ = ["check_app_args", "normalize_id", "callable_handler"]
 
 def check_app_args(*, ws_port: Any, http_port: Any, max_sessions: Any, call_timeout: Any,
                    session_idle_timeout: Any, ws_sock: Any, ws_path: Any = None,
-                   http_server: Any = True) -> None:
+                   http_server: Any = True, listen: Any = True) -> None:
     for name, port in (("ws_port", ws_port), ("http_port", http_port)):
         if not isinstance(port, int) or not 0 <= port <= 65535:
             raise ValueError(f"{name} must be a port number 0-65535, got {port!r}")
@@ -25,9 +25,13 @@ def check_app_args(*, ws_port: Any, http_port: Any, max_sessions: Any, call_time
     if ws_path is not None:
         if not isinstance(ws_path, str) or not ws_path.strip("/") or "?" in ws_path:
             raise ValueError(f"ws_path must be a URL path such as 'ws', got {ws_path!r}")
-        if not http_server:
+        if not http_server and listen:
             raise ValueError("ws_path (one port for the page and the WebSocket) needs "
                              "http_server=True")
+    if not isinstance(listen, bool):
+        raise TypeError(f"listen must be a bool, not {type(listen).__name__}")
+    if not listen and ws_sock is not None:
+        raise ValueError("ws_sock needs listen=True (listen=False opens no socket)")
     if ws_sock is not None:
         if not isinstance(ws_sock, socket.socket):
             raise TypeError(f"ws_sock must be a bound socket.socket, not "
