@@ -9,6 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
 from pgwidgets_core.application import Application as CoreApplication
+from pgwidgets_core.asgi import ASGIApp
 from pgwidgets_core.errors import ApplicationClosedError
 from pgwidgets_core.facade import Twins
 from pgwidgets_core.fonts import AppMessages
@@ -151,6 +152,12 @@ class Application(Proxy):
             closer = self._closer
             if closer is not None and closer is not threading.current_thread():
                 closer.join(CLOSE_GRACE)
+
+    def asgi(self) -> ASGIApp:
+        """This application as an ASGI app (``listen=False``; see ``pgwidgets_core.asgi``).
+        Its requests run on this application's loop thread, their messages passed to and
+        from the ASGI server's loop: embed the core's ``Application`` to share that loop."""
+        return ASGIApp(self._core, loop=self._portal.loop)
 
     def process_events(self, timeout: float = 0.1) -> int:
         """Run the queued handlers on this thread (``serialized`` mode), waiting up to

@@ -113,6 +113,11 @@ class Portal:
             _finish(reply, report, result, None)
 
     @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The loop the core runs on (for an ASGI server on another loop to reach it)."""
+        return self._loop
+
+    @property
     def alive(self) -> bool:
         """True while the loop thread runs."""
         return self.thread.is_alive()
