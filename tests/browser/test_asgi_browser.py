@@ -117,6 +117,26 @@ async def test_the_documented_starlette_app_under_uvicorn(context):
     assert ui.is_closed                                   # the lifespan closed it
 
 
+async def test_the_asgi_app_alone_runs_its_lifespan(context):
+    ui = Application(listen=False, max_sessions=None)
+
+    @ui.on_connect
+    async def setup(session):
+        W = session.get_widgets()
+        top = await W.TopLevel(title="Alone")
+        await top.set_widget(await W.Label("served alone"))
+        await top.show()
+
+    # uvicorn's lifespan="on" waits for the app's startup.complete (a hang otherwise)
+    async with uvicorn_serving(ui.asgi()) as base:
+        page = await context.new_page()
+        await page.goto(f"{base}/")
+        await expect(page.locator(".label-widget")).to_have_text("served alone")
+        [session] = ui.sessions.values()
+        assert session.url is None                          # no address of our own
+    assert ui.is_closed                                   # lifespan.shutdown closed it
+
+
 async def test_the_blocking_api_mounted_under_uvicorn(context):
     ui = pgwidgets_sync.Application(listen=False, max_sessions=None)
     threads = []
