@@ -70,6 +70,30 @@ def get_line(engine: Engine, rec: Record) -> int:
     return model(buf).text.count("\n", 0, _ref_offset(rec))
 
 
+def get_end_lineno(engine: Engine, rec: Record) -> int:
+    """The 0-based line number of the end of a TextSource's text."""
+    return model(rec).text.count("\n")
+
+
+def get_modified(engine: Engine, rec: Record) -> bool:
+    """True when a TextSource's text differs from its text at the last ``mark_clean()``
+    (or at creation): an edit undone by hand counts as no change."""
+    clean = rec.state.get("_clean_text") or rec.seeded.get("text") or ("",)
+    return bool(model(rec).text != clean[0])
+
+
+def mark_clean(engine: Engine, rec: Record) -> None:
+    """Take the TextSource's current text as unmodified (e.g. after saving)."""
+    rec.state["_clean_text"] = (model(rec).text,)
+
+
+def get_cursor_style(engine: Engine, rec: Record) -> tuple[str, str | None]:
+    """The caret's ``(style, color)`` as last set (``("line", None)`` by default)."""
+    args = rec.state.get("cursor_style") or ()
+    style = args[0] if args and args[0] is not None else "line"
+    return (style, args[1] if len(args) > 1 else None)
+
+
 def get_content_area(engine: Engine, rec: Record) -> Any:
     raise NotImplementedError(
         f"{rec.defn.name}.get_content_area() returns a page element, which Python cannot "
@@ -78,4 +102,5 @@ def get_content_area(engine: Engine, rec: Record) -> Any:
 
 ANSWERS: dict[str, Callable[..., Any]] = {
     f.__name__: f for f in (index_of, index_to_widget, num_children, get_menu, get_offset,
-                            get_line, get_content_area)}
+                            get_line, get_end_lineno, get_modified, mark_clean,
+                            get_cursor_style, get_content_area)}

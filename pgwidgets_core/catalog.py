@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Mapping
 
-__all__ = ["Kind", "MethodSpec", "WidgetDef", "Factory", "catalog", "build_catalog", "widget_def",
+__all__ = ["Kind", "OPTION_PARAMS", "takes_keywords", "MethodSpec", "WidgetDef", "Factory", "catalog", "build_catalog", "widget_def",
            "page_widget_def", "bind_args"]
 
 
@@ -64,7 +64,9 @@ _LOCAL: dict[str, bool] = {"index_of": False, "index_to_widget": False, "get_men
                            "num_children": True}
 _LOCAL_IN: dict[tuple[str, str], bool] = {
     ("TextBufferRef", "get_offset"): False, ("TextBufferRef", "get_line"): False,
-    ("Dialog", "get_content_area"): False}
+    ("Dialog", "get_content_area"): False,
+    **{("TextSource", m): False for m in ("get_end_lineno", "get_modified", "mark_clean",
+                                          "get_cursor_style")}}
 
 # Structural calls: which parameter is the child and what happens to the tree.
 #   attach  - appended to the parent's children
@@ -316,12 +318,23 @@ def page_widget_def(name: str | None) -> WidgetDef:
     return found if found is not None else _generic_def()
 
 
+#: A last parameter with one of these names is a JS object of options: keywords the
+#: other parameters do not take go into it (``find(q, case_insensitive=True)``,
+#: ``create_tag("err", color="red")``), as the reference binding accepts.
+OPTION_PARAMS = frozenset({"options", "opts", "attrs"})
+
+
+def takes_keywords(params: tuple[str, ...]) -> bool:
+    """True when leftover keywords of a call go into its last (options) parameter."""
+    return bool(params) and params[-1] in OPTION_PARAMS
+
+
 def bind_args(owner: str, params: tuple[str, ...], args: tuple[Any, ...],
               kwargs: Mapping[str, Any]) -> list[Any]:
     """Map a call's positional and keyword arguments onto the JS parameter list.
 
     Keywords fill slots by name, a skipped earlier slot becomes ``None``; when the
-    last parameter is ``options``, leftover keywords go into that object. Trailing
+    last parameter is an options object (:data:`OPTION_PARAMS`), leftover keywords go into that object. Trailing
     ``None`` slots are dropped so the JS defaults apply. Raises ``TypeError``
     naming ``owner`` (e.g. ``"Slider.set_limits"``) on anything else.
     """
@@ -342,7 +355,7 @@ def bind_args(owner: str, params: tuple[str, ...], args: tuple[Any, ...],
                 raise TypeError(f"{owner}() got multiple values for argument {k!r}")
             out[i] = v
         if extra:
-            if not params or params[-1] != "options":
+            if not takes_keywords(params):
                 bad = ", ".join(sorted(extra))
                 raise TypeError(f"{owner}() got unexpected keyword argument(s): {bad} "
                                 f"(parameters: {', '.join(params) or 'none'})")

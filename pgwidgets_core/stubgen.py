@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Mapping
 
-from .catalog import Kind, MethodSpec, WidgetDef, catalog
+from .catalog import Kind, MethodSpec, WidgetDef, catalog, takes_keywords
 
 __all__ = ["render", "main", "TARGETS"]
 
@@ -47,7 +47,7 @@ def class_module(factory: Callable[[str], type], module: str) -> Any: ...
 
 def _params(params: tuple[str, ...]) -> str:
     out = "".join(f", {p}: Any = None" for p in params)
-    if params and params[-1] == "options":
+    if takes_keywords(params):
         out += ", **kwargs: Any"
     return out
 

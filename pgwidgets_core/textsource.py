@@ -118,6 +118,7 @@ def on_call(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
     if method in ("set_text", "clear"):
         m.text = str(args[0]) if method == "set_text" and args and args[0] is not None else ""
         m.tags = []
+        rec.state["_clean_text"] = (m.text,)     # a new text is unmodified (get_modified)
         for r in _refs(tree, rec):
             _set_ref(r, 0)
     elif method == "create_tag" and args:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generator, TypeVar
 from .answers import ANSWERS
 from .batching import Batch
 from .buffer import payload
-from .catalog import Kind, MethodSpec, WidgetDef, bind_args, page_widget_def, widget_def
+from .catalog import Kind, MethodSpec, WidgetDef, bind_args, page_widget_def, takes_keywords, widget_def
 from .connection import answer
 from .protocol import Ref
 from .state import Record
@@ -223,7 +223,7 @@ def _signature(params: tuple[str, ...], *, options: bool = False) -> inspect.Sig
     ps = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     ps += [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
            for p in params]
-    if options or (params and params[-1] == "options"):
+    if options or takes_keywords(params):
         ps.append(inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD))
     return inspect.Signature(ps)
 

@@ -96,3 +96,30 @@ def test_ws_sock_is_checked():
             Application(ws_sock=udp)
     finally:
         udp.close()
+
+
+async def test_text_source_end_line_modified_and_cursor_style(session):
+    W = session.get_widgets()
+    src = W.TextSource("one\ntwo")
+    assert src.get_end_lineno() == 1 and src.get_modified() is False
+    assert src.get_cursor_style() == ("line", None)
+    await src.insert_text(W.TextBufferRef(src, 3), "\nand a half")
+    assert src.get_end_lineno() == 2 and src.get_modified() is True
+    src.mark_clean()
+    assert src.get_modified() is False
+    await src.set_text("fresh")                   # a new text is unmodified, as the reference
+    assert src.get_modified() is False and src.get_end_lineno() == 0
+    await src.set_cursor_style("block", "red")
+    assert src.get_cursor_style() == ("block", "red")
+
+
+def test_leftover_keywords_go_into_an_options_parameter():
+    from pgwidgets_core.catalog import bind_args
+    assert bind_args("TextSource.create_tag", ("name", "attrs"), ("err",),
+                     {"color": "red"}) == ["err", {"color": "red"}]
+    assert bind_args("TextSource.find", ("query", "opts"), ("Ab",),
+                     {"case_insensitive": True}) == ["Ab", {"case_insensitive": True}]
+    assert bind_args("TextSource.create_tag", ("name", "attrs"), ("err", {"bold": True}),
+                     {"color": "red"}) == ["err", {"bold": True, "color": "red"}]
+    with pytest.raises(TypeError, match="unexpected keyword.*colour"):
+        bind_args("Label.set_text", ("text",), (), {"colour": "red"})
