@@ -1,8 +1,9 @@
 """A real Jupyter kernel: cells typed as a notebook user would, clicks in Chromium.
 
 Each test starts ipykernel (through jupyter_client, with the venv's interpreter, see
-kernelutil.py), runs cells in it, opens the session's URL in headless Chromium and
-clicks.
+kernelutil.py), runs the cells of docs/hosts-and-repl.md ("Notebooks (Jupyter)") in
+it, opens the session's URL in headless Chromium and clicks. The cells below are the
+documented ones, character for character (test_the_documented_cells_are_these).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from kernelutil import Kernel, port_is_free, running_kernel
 # (pytest.mark.filterwarnings("ignore:<its text>:DeprecationWarning")), not all.
 pytestmark = pytest.mark.timeout(60)
 
-# ---- the cells ---------------------------------------------------------------------
+DOC = Path(__file__).resolve().parents[2] / "docs" / "hosts-and-repl.md"
+
+# ---- the cells (docs/hosts-and-repl.md, "Notebooks (Jupyter)") ---------------------
 
 SYNC_APP = """\
 from pgwidgets_sync import Application
@@ -106,6 +109,10 @@ PORTS = """\
 print(app.ws_port, app.http_port)
 """
 
+CELLS = [SYNC_APP, SYNC_UI, SYNC_BUSY, SYNC_CHECK, ASYNC_APP, ASYNC_NO_NEST, ASYNC_BUSY,
+         ASYNC_CHECK, ASYNC_BLOCKING, ASYNC_LATE, WAIT_FOR_PAGE, AFTER_INTERRUPT, PORTS]
+
+
 @pytest.fixture
 def kernel(tmp_path: Path) -> Iterator[Kernel]:
     """A fresh ipykernel on the venv's Python; shut down (killed if need be) afterwards."""
@@ -128,6 +135,13 @@ def click(page, text: str) -> None:
     """Click the button and wait until Chromium shows the label's new ``text``."""
     page.get_by_text("Click me").click()
     expect(page.locator(".label-widget")).to_have_text(text)
+
+
+def test_the_documented_cells_are_these():
+    """docs/hosts-and-repl.md shows exactly the cells these tests run."""
+    doc = DOC.read_text()
+    for cell in CELLS:
+        assert cell in doc, f"cell not in {DOC.name}:\n{cell}"
 
 
 def test_sync_api_clicks_reach_handlers_while_idle_and_while_a_cell_is_busy(kernel, page):
