@@ -178,11 +178,12 @@ async def test_widget_ids_are_the_same_in_every_page(session, context):
     await tb.add_action(text="Go")
     tv = await W.TreeView(columns=["Name"])        # builds scroll bars of its own
     mdi = await W.MDIWidget()
-    for wdg in (bar, tb, tv, mdi):
+    for wdg in (bar, tb, tv):
         await box.add_widget(wdg)
+    await box.add_widget(mdi, stretch=1)       # room for its sub-window to be dragged
     await mdi.add_widget(await W.Label("sub"), title="Sub", x=5, y=5, width=120, height=60)
     await top.set_widget(box)
-    await top.resize(400, 300)
+    await top.resize(400, 420)
     await top.show()
     await session.flush()
     await goto_and_wait(b, session, pages=2)
@@ -214,8 +215,11 @@ async def test_widget_ids_are_the_same_in_every_page(session, context):
     await session.flush()
     for p in (a, b):
         assert await p.locator(".mdi-title-bar", has_text="Renamed sub").count() == 1
+    moved = []
+    await subs[0].on("move", lambda *args: moved.append(args))
     await drag_by(b, b.locator(".mdi-title-bar", has_text="Renamed sub"), 40, 30)
     await session.flush()
+    await until(lambda: moved, what="B's drag of the sub-window reaches Python")
     # the workspace is resized at the page's later frames: give a loaded machine time
     await same_page(a, b, "after the user moved the sub-window in B", timeout=10.0)
 
@@ -600,10 +604,20 @@ async def test_a_widget_destroyed_or_removed_inside_a_window_stays_gone(session,
     assert not session.errors, session.errors
 
 
-async def drag_by(page, locator, dx: float, dy: float) -> None:
-    box = await locator.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    await page.mouse.move(x, y)
-    await page.mouse.down()
-    await page.mouse.move(x + dx, y + dy, steps=4)
-    await page.mouse.up()
+async def drag_by(page, locator, dx: float, dy: float, tries: int = 3) -> None:
+    """Drag ``locator`` by (dx, dy) with the mouse, as a user would, and check that it
+    moved: on a loaded machine a press can land while the page is still laying out
+    (a background tab, a menu closing), so a drag that did not take is made again."""
+    await page.bring_to_front()
+    for _ in range(tries):
+        box = await locator.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        await page.mouse.move(x, y)
+        await page.mouse.down()
+        await page.mouse.move(x + dx, y + dy, steps=4)
+        await page.mouse.up()
+        moved = await locator.bounding_box()
+        if abs(moved["x"] - box["x"]) >= dx / 2 and abs(moved["y"] - box["y"]) >= dy / 2:
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"dragging {locator} by ({dx}, {dy}) did not move it")
