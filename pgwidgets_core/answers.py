@@ -1,7 +1,9 @@
 """Methods answered from the records, with no round trip (``Kind.LOCAL``).
 
-Pure functions of the engine's records: ``fn(engine, rec, *args)``. The reference
-binding answers these from its own model too; a program reads the value at once.
+Functions of the engine's records: ``fn(engine, rec, *args)``. The reference binding
+answers these from its own model too; a program reads the value at once. A few are
+commands Python translates from its model into the page's own methods
+(``scroll_to_lineno`` -> ``_scrollToOffset(offset, align)``), sent write-behind.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from .state import Record
-from .textsource import model
+from .textsource import icon_refs, model
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -94,6 +96,51 @@ def get_cursor_style(engine: Engine, rec: Record) -> tuple[str, str | None]:
     return (style, args[1] if len(args) > 1 else None)
 
 
+# ---- calls translated from the model into the page's own methods --------------------
+_ALIGNS = ("nearest", "center", "top")
+
+
+def scroll_to_lineno(engine: Engine, rec: Record, lineno: int, align: str = "nearest") -> None:
+    """Scroll so that line ``lineno`` (0-based) is in view: ``align`` "nearest" (the
+    least scrolling), "center" or "top"."""
+    if not isinstance(lineno, int) or isinstance(lineno, bool):
+        raise TypeError(f"TextSource.scroll_to_lineno(): lineno must be an int, not "
+                        f"{type(lineno).__name__}")
+    if align not in _ALIGNS:
+        raise ValueError(f"TextSource.scroll_to_lineno(): align must be one of "
+                         f"{', '.join(map(repr, _ALIGNS))}, not {align!r}")
+    text = model(rec).text
+    offset = 0
+    for _ in range(max(lineno, 0)):
+        nl = text.find("\n", offset)
+        if nl < 0:
+            offset = len(text)
+            break
+        offset = nl + 1
+    engine.call(rec, "_scrollToOffset", [offset, align])
+
+
+def scroll_to_end(engine: Engine, rec: Record) -> None:
+    """Scroll to the end of the text."""
+    engine.call(rec, "_scrollToOffset", [len(model(rec).text), "nearest"])
+
+
+def show_tooltip(engine: Engine, rec: Record, text: str, x: float, y: float) -> None:
+    """Show ``text`` as a hover tooltip near viewport point (x, y), or hide it when
+    ``text`` is empty (typically from a ``tooltip`` handler)."""
+    if not isinstance(text, str):
+        raise TypeError(f"TextSource.show_tooltip(): text must be a str, not "
+                        f"{type(text).__name__}")
+    engine.call(rec, "_showTooltip", [text, x, y])
+
+
+def clear_icons(engine: Engine, rec: Record) -> None:
+    """Remove every gutter icon set with ``set_icon(ref, url)``."""
+    spec = rec.defn.methods["set_icon"]
+    for ref in icon_refs(rec):
+        engine.set(rec, spec, [ref, None])
+
+
 def get_content_area(engine: Engine, rec: Record) -> Any:
     raise NotImplementedError(
         f"{rec.defn.name}.get_content_area() returns a page element, which Python cannot "
@@ -103,4 +150,5 @@ def get_content_area(engine: Engine, rec: Record) -> Any:
 ANSWERS: dict[str, Callable[..., Any]] = {
     f.__name__: f for f in (index_of, index_to_widget, num_children, get_menu, get_offset,
                             get_line, get_end_lineno, get_modified, mark_clean,
-                            get_cursor_style, get_content_area)}
+                            get_cursor_style, get_content_area, scroll_to_lineno,
+                            scroll_to_end, show_tooltip, clear_icons)}

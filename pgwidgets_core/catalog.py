@@ -66,7 +66,16 @@ _LOCAL_IN: dict[tuple[str, str], bool] = {
     ("TextBufferRef", "get_offset"): False, ("TextBufferRef", "get_line"): False,
     ("Dialog", "get_content_area"): False,
     **{("TextSource", m): False for m in ("get_end_lineno", "get_modified", "mark_clean",
-                                          "get_cursor_style")}}
+                                          "get_cursor_style")},
+    # calls Python translates from its model into the page's own methods (the
+    # reference's blocking TextSource has them; here in both APIs, awaited in asyncio)
+    **{("TextSource", m): True for m in ("scroll_to_lineno", "scroll_to_end", "clear_icons",
+                                         "show_tooltip")}}
+# Parameters of the local methods the definitions do not list.
+_LOCAL_PARAMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("TextSource", "scroll_to_lineno"): ("lineno", "align"),
+    ("TextSource", "show_tooltip"): ("text", "x", "y"),
+}
 
 # Structural calls: which parameter is the child and what happens to the tree.
 #   attach  - appended to the parent's children
@@ -269,7 +278,8 @@ def _build(name: str, entry: Mapping[str, Any], base_methods: Mapping[str, list[
         methods["num_children"] = MethodSpec("num_children", (), Kind.LOCAL)
     for (cls, m), awaited in _LOCAL_IN.items():   # the reference has them (Dialog's
         if cls == name and m not in methods:      # get_content_area: a clear error)
-            methods[m] = MethodSpec(m, (), Kind.LOCAL, awaitable=awaited)
+            methods[m] = MethodSpec(m, _LOCAL_PARAMS.get((cls, m), ()), Kind.LOCAL,
+                                    awaitable=awaited)
     callbacks = set(entry.get("callbacks", ()))
     if entry["base"] != "callback":
         callbacks |= {"resize", "map"}

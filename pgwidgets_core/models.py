@@ -289,7 +289,7 @@ _TRACKERS: dict[tuple[str, str], Callable[[Tree, Record, list[Any]], None]] = {
 }
 
 _TEXT_CALLS = frozenset({"set_text", "clear", "create_tag", "remove_tag_def", "apply_tag",
-                         "remove_tag", "insert_text", "delete_range"})
+                         "remove_tag", "insert_text", "delete_range", "set_icon"})
 
 
 def track(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
@@ -312,8 +312,9 @@ def on_pulled(tree: Tree, rec: Record, key: str, value: tuple[Any, ...]) -> None
 
 
 def replays_key(rec: Record, key: str) -> bool:
-    """False for setter state a model rebuilds itself (a TextSource's text)."""
-    return not (key == "text" and "_textmodel" in rec.state)
+    """False for setter state a model rebuilds itself (a TextSource's text and its
+    icons: ``set_icon(ref, url)`` is one per ref, not one per widget)."""
+    return not (key in ("text", "icon") and "_textmodel" in rec.state)
 
 
 def track_user(tree: Tree, rec: Record, action: str, args: list[Any]) -> Calls:

@@ -14,16 +14,17 @@ from typing import Any, cast
 
 from .state import Record, Tree
 
-__all__ = ["model", "on_call", "on_text", "replay"]
+__all__ = ["icon_refs", "model", "on_call", "on_text", "replay"]
 
 
 class TextModel:
-    __slots__ = ("text", "defs", "tags")
+    __slots__ = ("text", "defs", "tags", "icons")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.defs: dict[str, Any] = {}
         self.tags: list[list[Any]] = []      # [name, start, end]
+        self.icons: dict[int, tuple[Record, Any]] = {}   # ref wid -> (ref, icon url)
 
 
 def model(rec: Record) -> TextModel:
@@ -118,6 +119,7 @@ def on_call(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
     if method in ("set_text", "clear"):
         m.text = str(args[0]) if method == "set_text" and args and args[0] is not None else ""
         m.tags = []
+        m.icons = {}                               # the page drops them with its refs
         rec.state["_clean_text"] = (m.text,)     # a new text is unmodified (get_modified)
         for r in _refs(tree, rec):
             _set_ref(r, 0)
@@ -145,6 +147,14 @@ def on_call(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
                 if te > e:
                     clipped.append([name, e, te])
             m.tags = clipped
+    elif method == "set_icon" and args:
+        ref = tree.lookup(args[0])
+        if ref is not None:
+            url = args[1] if len(args) > 1 else None
+            if url is None:
+                m.icons.pop(ref.wid, None)
+            else:
+                m.icons[ref.wid] = (ref, url)
     elif method == "insert_text" and len(args) >= 2:
         at = _offset(tree, args[0])
         if at is not None:
@@ -158,8 +168,15 @@ def on_call(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
     _sync_ctor(rec)
 
 
+def icon_refs(rec: Record) -> list[Any]:
+    """The TextBufferRefs that carry a gutter icon (``set_icon(ref, url)``)."""
+    m = rec.state.get("_textmodel")
+    return [r.obj for r, _ in m[0].icons.values() if not r.destroyed] if m else []
+
+
 def replay(rec: Record) -> list[tuple[str, list[Any]]]:
-    """Tag definitions and tagged ranges (the text rides in the create message)."""
+    """Tag definitions, tagged ranges and icons (the text rides in the create message;
+    the refs are created before any of these run)."""
     m = rec.state.get("_textmodel")
     if m is None:
         return []
@@ -168,4 +185,5 @@ def replay(rec: Record) -> list[tuple[str, list[Any]]]:
     if m.tags:
         calls.append(("_restoreTagIntervals",
                       [[{"name": n, "start": s, "end": e} for n, s, e in m.tags]]))
+    calls += [("set_icon", [r.obj, url]) for r, url in m.icons.values() if not r.destroyed]
     return calls

@@ -125,3 +125,26 @@ def test_a_buffer_is_sent_as_it_was_at_the_call(make_app, page):
     assert done.wait(10)
     until(lambda: page.evaluate("""() => Array.from(document.querySelectorAll('img'))
         .filter(i => i.complete && i.naturalWidth > 0).map(i => i.naturalWidth)""") == [12], 10)
+
+
+def test_text_source_model_answers_and_translated_calls_are_plain_calls(make_app, page):
+    app = make_app()
+    session = app.create_session()
+    W = session.get_widgets()
+    top = W.TopLevel(title="Sync source")
+    ts = W.TextSource("\n".join(f"row {i}" for i in range(120)), icon_gutter=True)
+    top.set_widget(ts)
+    top.resize(300, 160)
+    top.show()
+    page.goto(session.url)
+    expect(page.locator(".textsource-line").first).to_be_visible()
+    assert ts.get_end_lineno() == 119 and ts.get_modified() is False
+    assert ts.scroll_to_end() is None              # blocking API: plain calls
+    last = page.locator(".textsource-line").nth(119)
+    expect(last).to_be_in_viewport()
+    ts.scroll_to_lineno(0, "top")
+    expect(page.locator(".textsource-line").first).to_be_in_viewport()
+    ts.show_tooltip("sync hint", 10, 10)
+    expect(page.locator(".textsource-tooltip")).to_have_text("sync hint")
+    with pytest.raises(ValueError, match="align must be one of"):
+        ts.scroll_to_lineno(3, "bottom")
