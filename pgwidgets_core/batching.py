@@ -33,7 +33,9 @@ class Hold:
     def __init__(self) -> None:
         self.depth = 0            # open batches (they nest; only the outermost releases)
         self.count = 0            # calls made in the current outermost batch
-        self.held: dict[Page, list[tuple[str, Call]]] = {}
+        # per page: (message, call); encoded together when released (one encoder
+        # pass over the whole list), as the page will see them then
+        self.held: dict[Page, list[tuple[dict[str, Any], Call]]] = {}
 
     def next_index(self) -> int:
         """The index in the batch of the call being made."""
@@ -41,9 +43,9 @@ class Hold:
         self.count += 1
         return i
 
-    def add(self, page: Page, text: str, rid: int, pending: Pending) -> None:
+    def add(self, page: Page, msg: dict[str, Any], rid: int, pending: Pending) -> None:
         page.pending[rid] = pending
-        self.held.setdefault(page, []).append((text, pending.call))
+        self.held.setdefault(page, []).append((msg, pending.call))
 
     def begin(self) -> None:
         if self.depth == 0:
@@ -66,29 +68,29 @@ class Hold:
             # Suspended before the first call (right after its creation, if made in
             # this batch), resumed after the last; not if destroyed in it.
             suspended: dict[int, Record] = {}
-            before: list[str] = []
-            texts: list[str] = []
-            for text, call in items:
-                texts.append(text)
+            before: list[dict[str, Any]] = []
+            msgs: list[dict[str, Any]] = []
+            for msg, call in items:
+                msgs.append(msg)
                 rec = call.rec
                 if (rec is not None and rec.defn.name in SUSPENDABLE and not rec.destroyed
                         and rec.wid not in suspended):
                     suspended[rec.wid] = rec
-                    (texts if call.method == "create" else before).append(
+                    (msgs if call.method == "create" else before).append(
                         _render(engine, page, rec, True))
-            texts = before + texts + [_render(engine, page, rec, False)
-                                      for rec in suspended.values()]
-            page.enqueue(protocol.Solo(protocol.array_frame(texts)))
+            msgs = before + msgs + [_render(engine, page, rec, False)
+                                    for rec in suspended.values()]
+            page.enqueue(protocol.Solo(protocol.encode(msgs)))
 
 
-def _render(engine: Engine, page: Page, rec: Record, suspend: bool) -> str:
+def _render(engine: Engine, page: Page, rec: Record, suspend: bool) -> dict[str, Any]:
     # A call of its own (with an id, so a failure is reported like any other).
     rid = engine.new_id()
     msg: dict[str, Any] = protocol.call(page.outward.get(rec.wid, rec.wid), "_suspendRender",
                                         [suspend])
     msg["id"] = rid
     page.pending[rid] = Pending(None, Call(rec, "_suspendRender", [suspend]))
-    return protocol.encode(msg)
+    return msg
 
 
 class Batch:

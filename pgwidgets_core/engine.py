@@ -125,17 +125,17 @@ class Engine:
         msg["id"] = rid
         wid = msg.get("wid")
         per_page = wid in self.aliased
-        text = "" if per_page else protocol.encode(msg)
+        text = "" if per_page or held else protocol.encode(msg)
         first = True
         for page in pages:
-            if per_page:
-                text = protocol.encode({**msg, "wid": page.outward.get(wid, wid)})  # type: ignore[arg-type]
             hook = each(page) if each is not None else (on_reply if first else None)
-            w = waiter if first else None
-            if held:
-                hold.add(page, text, rid, Pending(None, call, hook))
+            out = {**msg, "wid": page.outward.get(wid, wid)} if per_page else msg  # type: ignore[arg-type]
+            if held:                                 # encoded when the batch is released
+                hold.add(page, out, rid, Pending(None, call, hook))
             else:
-                page.enqueue(text, rid, Pending(w, call, hook), urgent=w is not None)
+                w = waiter if first else None
+                page.enqueue(protocol.encode(out) if per_page else text, rid,
+                             Pending(w, call, hook), urgent=w is not None)
             first = False
         return True
 

@@ -155,6 +155,11 @@ def _int(msg: dict[str, Any], key: str, *, optional: bool = False) -> int | None
 def _parse_one(msg: Any) -> Inbound:
     if msg is None:                 # an array reply holds null for no-reply entries
         return None
+    if type(msg) is dict and len(msg) == 2:   # the common answer {"type":"result","id":N}
+        rid = msg.get("id")
+        if (type(rid) is int and msg.get("type") == "result"
+                and -MAX_SAFE_INT <= rid <= MAX_SAFE_INT):
+            return Reply(rid, True)
     if not isinstance(msg, dict):
         raise ProtocolError(f"expected a JSON object, got {type(msg).__name__}")
     kind = msg.get("type")
