@@ -192,6 +192,39 @@ def m_settext(env: Env, n: int) -> dict:
     return {"samples": samples}
 
 
+def m_batch(env: Env, n: int) -> dict:
+    page, session = env.connect_page()
+    labels = env.run("labels_ui", session, env.impl.flush, spec.BATCH_LABELS)
+    env.run("batched_texts", session, env.impl.flush, labels, 200, "warm")
+    samples = [env.run("batched_texts", session, env.impl.flush, labels, spec.BATCH_CALLS,
+                       f"round{i}", timeout=150) for i in range(n)]
+    _page_has_text(page, f"round{n - 1} {spec.BATCH_CALLS - 1}")
+    return {"samples": samples}
+
+
+IMAGE_SHOWN = """(w) => Array.from(document.querySelectorAll('img'))
+    .some(i => i.complete && i.naturalWidth === w)"""
+
+
+def m_buffer(env: Env, n: int) -> dict:
+    """Each round sends an image of another size (a side of BUFFER_SIDE - i pixels),
+    so the probe sees the new one, never the last."""
+    from pngdata import png
+    page, session = env.connect_page()
+    img = env.run("image_ui", session, env.impl.flush)
+    samples, size = [], 0
+    for i in range(n + 1):
+        side = spec.BUFFER_SIDE - i
+        data = png(side, side, (20 * i % 256, 90, 200), level=0)
+        size = len(data)
+        t0 = perf_counter()
+        env.run("send_image", session, env.impl.flush, img, data)
+        page.wait_for_function(IMAGE_SHOWN, arg=side, polling=5, timeout=60_000)
+        if i:                                           # the first is a warm-up
+            samples.append(perf_counter() - t0)
+    return {"samples": samples, "bytes": size}
+
+
 def m_query(env: Env, n: int) -> dict:
     page, session = env.connect_page()
     vbox, label = env.run("one_label", session, env.impl.flush)

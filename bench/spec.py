@@ -17,6 +17,8 @@ SET_TEXT_CALLS = 2000
 RELOAD_BOXES, RELOAD_LABELS_PER_BOX = 10, 100          # 1,000 labels (+ 12 containers)
 BYTES_LABELS = 1000
 FAKE_SESSIONS, FAKE_SETTERS = 50, 100
+BATCH_CALLS, BATCH_LABELS = 1000, 100                   # 10 set_text per label
+BUFFER_SIDE = 1160                                      # RGB PNG, level 0: ~4.0 MB
 
 # name -> description.  "samples": (default, quick) per driver process;
 # "timeout": seconds for one driver process (it is killed after that);
@@ -33,6 +35,14 @@ METRICS: dict[str, dict] = {
     "settext": dict(
         title=f"{SET_TEXT_CALLS} set_text", samples=(2, 1), timeout=180,
         doc="2,000 label.set_text calls, until the page applied them (ours: flush)"),
+    "batch": dict(
+        title=f"{BATCH_CALLS}-call batch", samples=(8, 3), timeout=180, round_factor=2,
+        doc="one session.batch() of 1,000 set_text calls over 100 shown Labels, "
+            "until the page applied them (ours: flush)"),
+    "buffer": dict(
+        title="4 MB image buffer", samples=(6, 3), timeout=180, round_factor=2,
+        doc="Image.set_binary_image(bytes of a ~4 MB PNG) until the page shows the "
+            "decoded image (the same page-side probe for both)"),
     "query": dict(
         title="browser query round trip", samples=(300, 100), timeout=120, round_factor=3,
         doc="vbox.get_children() on a VBox holding one Label, one call at a time"),
@@ -77,9 +87,8 @@ METRICS: dict[str, dict] = {
 }
 
 # Run order: each floor runs next to the metric it is the floor of.
-ORDER = ("open", "build500", "settext", "floor_browser", "query", "click", "click_input",
-         "reload", "bytes",
-         "rss", "floor_py", "fake50")
+ORDER = ("open", "build500", "settext", "batch", "buffer", "floor_browser", "query",
+         "click", "click_input", "reload", "bytes", "rss", "floor_py", "fake50")
 assert sorted(ORDER) == sorted(METRICS)
 
 # Extra numbers per metric.
@@ -105,6 +114,10 @@ ROWS: list[dict] = [
          goal=("<=", 0.1)),
     dict(key="settext", metric="settext", stat="rate", n=SET_TEXT_CALLS, unit="calls/s",
          scale=1, goal=(">=", 10.0)),
+    dict(key="batch", metric="batch", stat="rate", n=BATCH_CALLS, unit="calls/s",
+         scale=1, goal=(">=", 1.0)),
+    dict(key="buffer", metric="buffer", stat="median", unit="ms", scale=1e3,
+         goal=("<=", 1.0)),
     dict(key="query", metric="query", stat="median", unit="us", scale=1e6, goal=("<=", 1.0)),
     dict(key="query_over_floor", metric="query", stat="median", unit="us", scale=1e6,
          minus="floor_browser", goal=("abs<=", 100e-6),

@@ -187,3 +187,50 @@ async def bytes_per_widget(app, flush, n):
     finally:
         tracemalloc.stop()
     return grown / n
+
+
+async def labels_ui(session, flush, n):
+    """A shown TopLevel > VBox > ``n`` Labels; the labels."""
+    W = session.get_widgets()
+    top = await W.TopLevel(title="batch")
+    vbox = await W.VBox()
+    labels = []
+    for i in range(n):
+        labels.append(await W.Label(f"label {i}"))
+        await vbox.add_widget(labels[-1], 0)
+    await top.set_widget(vbox)
+    await top.show()
+    await flush(session)
+    return labels
+
+
+async def batched_texts(session, flush, labels, calls, tag):
+    """``calls`` set_text calls spread over ``labels``, in one ``session.batch()``,
+    until the page applied them; seconds."""
+    t0 = perf_counter()
+    async with session.batch():
+        for i in range(calls):
+            await labels[i % len(labels)].set_text(f"{tag} {i}")
+    await flush(session)
+    return perf_counter() - t0
+
+
+async def image_ui(session, flush):
+    """A shown TopLevel > Image; the image."""
+    W = session.get_widgets()
+    top = await W.TopLevel(title="buffer")
+    img = await W.Image()
+    await top.set_widget(img)
+    await top.resize(400, 300)
+    await top.show()
+    await flush(session)
+    return img
+
+
+async def send_image(session, flush, img, data):
+    """``img.set_binary_image(data, "png")`` (a method the reference runs without
+    waiting, ours write-behind), then ours' flush; the page decodes it after."""
+    sent = img.set_binary_image(data, "png")
+    if sent is not None:
+        await sent
+    await flush(session)
