@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .application import Application
     from .session import Session
 
-__all__ = ["Widget", "widget_class", "wrap", "check_args", "to_data_uri", "Done"]
+__all__ = ["Widget", "widget_class", "wrap", "check_args", "to_data_uri", "Done", "write_behind"]
 
 _W = TypeVar("_W", bound="Widget")
 _DATA_URI_METHODS = frozenset({"set_icon", "set_image", "set_icon_gutter"})
@@ -228,6 +228,25 @@ def _signature(params: tuple[str, ...], *, options: bool = False) -> inspect.Sig
     return inspect.Signature(ps)
 
 
+def write_behind(widget: Widget, spec: MethodSpec, args: list[Any]) -> None:
+    """Run the write-behind method ``spec`` (a setter, an action, a structural call:
+    ``spec.write_behind``) of ``widget`` with ``args`` already bound (``bind_args``):
+    recorded and queued for the pages at once. What the generated coroutine methods
+    do; the blocking facade calls it on the loop without making a coroutine."""
+    kind = spec.kind
+    if spec.name == "set_binary_image":          # a payload, not a value: its own method
+        widget.set_binary_image(*args)           # type: ignore[attr-defined]
+    elif kind is Kind.SETTER:
+        widget._set(spec, args)
+    elif kind is Kind.CHILD and not spec.returns_widget:
+        widget._session.engine.child(widget._rec, spec, args, dict(zip(spec.params, args)),
+                                     None)
+    elif kind is Kind.ACTION:
+        widget._session.engine.action(widget._rec, spec, args)
+    else:
+        raise TypeError(f"{widget.definition.name}.{spec.name} is not a write-behind call")
+
+
 def _method(cls: str, spec: MethodSpec) -> Callable[..., Any]:
     owner = f"{cls}.{spec.name}"
     name, params, kind = spec.name, spec.params, spec.kind
@@ -265,7 +284,7 @@ def _method(cls: str, spec: MethodSpec) -> Callable[..., Any]:
                                      "Runs at once; ``await`` is optional.")
     elif kind is Kind.SETTER:
         async def setter(self: Widget, *args: Any, **kwargs: Any) -> None:
-            self._set(spec, bind_args(owner, params, args, kwargs))
+            write_behind(self, spec, bind_args(owner, params, args, kwargs))
         fn, doc = setter, f"Set ``{spec.key}`` in every page; recorded for rebuilds."
     elif kind is Kind.QUERY:
         async def query(self: Widget, *args: Any, **kwargs: Any) -> Any:
@@ -278,16 +297,20 @@ def _method(cls: str, spec: MethodSpec) -> Callable[..., Any]:
             a = bind_args(owner, params, args, kwargs)
             return self._session.engine.factory(self._rec, spec, a, dict(zip(params, a)))
         fn, doc = factory, f"``{name}`` in every page; returns the new widget."
-    elif kind is Kind.CHILD:
+    elif kind is Kind.CHILD and spec.returns_widget:
         async def structural(self: Widget, *args: Any, **kwargs: Any) -> Any:
             a = bind_args(owner, params, args, kwargs)
-            fut = asyncio.get_running_loop().create_future() if spec.returns_widget else None
+            fut = asyncio.get_running_loop().create_future()
             waits = self._session.engine.child(self._rec, spec, a, dict(zip(params, a)), fut)
-            return await self._ask(waits, fut, name)       # type: ignore[arg-type]
+            return await self._ask(waits, fut, name)
+        fn, doc = structural, f"``{name}`` in every page; the tree is recorded."
+    elif kind is Kind.CHILD:
+        async def structural(self: Widget, *args: Any, **kwargs: Any) -> Any:
+            write_behind(self, spec, bind_args(owner, params, args, kwargs))
         fn, doc = structural, f"``{name}`` in every page; the tree is recorded."
     else:
         async def action(self: Widget, *args: Any, **kwargs: Any) -> None:
-            self._session.engine.action(self._rec, spec, bind_args(owner, params, args, kwargs))
+            write_behind(self, spec, bind_args(owner, params, args, kwargs))
         fn, doc = action, f"Run ``{name}`` in every page (does not wait)."
     fn.__name__ = name
     fn.__qualname__ = owner

@@ -43,6 +43,9 @@ class Reply:
         self.ready.release()
 
 
+_GATHERED = object()     # marks a queue item holding a list of gathered calls
+
+
 class Portal:
     """An event loop on a daemon thread of its own, and the ways into it."""
 
@@ -55,6 +58,8 @@ class Portal:
         # True while a _drain is scheduled. _drain resets it before reading the queue,
         # so an item put after the reset schedules another.
         self._woken = False
+        # Per thread: calls gathered inside a batch (see gather()), put as one item.
+        self._local = threading.local()
         ready = threading.Event()
         self.thread = threading.Thread(target=lambda: asyncio.run(self._serve(ready)),
                                        name=f"pgwidgets-loop-{next(_numbers)}", daemon=True)
@@ -76,28 +81,36 @@ class Portal:
         self._woken = False
         q = self._q.async_q
         while q.qsize():
-            fn, args, reply, report = q.get_nowait()
-            if reply is not None and reply.dropped:
-                continue
-            try:
-                result = fn(*args)
-                if asyncio.iscoroutine(result):
-                    # The task answers the caller itself when the coroutine ends (a done
-                    # callback would cost one more loop iteration).
-                    task = asyncio.Task(self._complete(result, reply, report), loop=self._loop,
-                                        eager_start=True)
-                    if not task.done():
-                        self._tasks.add(task)
-                        task.add_done_callback(self._tasks.discard)
-                    continue
-            except (Exception, asyncio.CancelledError) as exc:
-                _finish(reply, report, None, exc)
+            item = q.get_nowait()
+            if item[0] is _GATHERED:
+                for one in item[1]:
+                    self._run(*one)
             else:
-                _finish(reply, report, result, None)
+                self._run(*item)
         if self.after_drain is not None:
             self.after_drain()
         if self._q.sync_q.closed:
             self._stopped.set()
+
+    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...], reply: Reply | None,
+             report: Report | None) -> None:
+        if reply is not None and reply.dropped:
+            return
+        try:
+            result = fn(*args)
+            if asyncio.iscoroutine(result):
+                # The task answers the caller itself when the coroutine ends (a done
+                # callback would cost one more loop iteration).
+                task = asyncio.Task(self._complete(result, reply, report), loop=self._loop,
+                                    eager_start=True)
+                if not task.done():
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                return
+        except (Exception, asyncio.CancelledError) as exc:
+            _finish(reply, report, None, exc)
+        else:
+            _finish(reply, report, result, None)
 
     @staticmethod
     async def _complete(coro: Any, reply: Reply | None, report: Report | None) -> None:
@@ -125,13 +138,43 @@ class Portal:
     def submit(self, report: Report | None, fn: Callable[..., Any], *args: Any) -> None:
         """Queue ``fn(*args)`` and return at once; if it fails, ``report(exc)`` runs
         on the loop."""
-        self._put((fn, args, None, report))
+        gathered = getattr(self._local, "items", None)
+        if gathered is not None:
+            gathered.append((fn, args, None, report))
+        else:
+            self._put((fn, args, None, report))
+
+    def gather(self) -> None:
+        """From now until the matching :meth:`release`, this thread's submitted calls
+        are kept here and put on the queue as one item (a batch: one hand-over to the
+        loop instead of one per call). Nests. Their order with this thread's other
+        calls is kept: a blocking :meth:`call` puts what was gathered first."""
+        local = self._local
+        local.depth = getattr(local, "depth", 0) + 1
+        if local.depth == 1:
+            local.items = []
+
+    def release(self) -> None:
+        """End a :meth:`gather`; the outermost puts what was gathered."""
+        local = self._local
+        local.depth -= 1
+        if local.depth == 0:
+            items, local.items = local.items, None
+            if items:
+                self._put((_GATHERED, items, None, None))
+
+    def _put_gathered(self) -> None:
+        items = getattr(self._local, "items", None)
+        if items:
+            self._local.items = []
+            self._put((_GATHERED, items, None, None))
 
     def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn(*args)`` on the loop (awaited if a coroutine) and return its
         result, or raise its exception here with its own traceback."""
         self.guard()
         reply = Reply()
+        self._put_gathered()
         self._put((fn, args, reply, None))
         return self.wait(reply)
 

@@ -82,12 +82,17 @@ class Session(Proxy):
         return Batch(self)
 
     def begin_batch(self) -> None:
-        """Open a batch by hand (:meth:`batch` is the usual way); returns at once."""
-        self._app._portal.submit(self._core.report_error, self._core.begin_batch)
+        """Open a batch by hand (:meth:`batch` is the usual way); returns at once. This
+        thread's calls until :meth:`end_batch` reach the loop together."""
+        portal = self._app._portal
+        portal.gather()
+        portal.submit(self._core.report_error, self._core.begin_batch)
 
     def end_batch(self) -> None:
         """Close a batch opened by :meth:`begin_batch`; returns at once."""
-        self._app._portal.submit(self._core.report_error, self._core.end_batch)
+        portal = self._app._portal
+        portal.submit(self._core.report_error, self._core.end_batch)
+        portal.release()
 
     def get_session_thread(self) -> int | None:
         """The ident of the thread that runs this session's handlers: its own thread

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 from pgwidgets_core import facade
 from pgwidgets_core.catalog import MethodSpec, bind_args
 from pgwidgets_core.widget import Widget as CoreWidget
-from pgwidgets_core.widget import to_data_uri
+from pgwidgets_core.widget import to_data_uri, write_behind
 from pgwidgets_core.widget import widget_class as core_widget_class
 
 from .proxy import Later, Proxy, forward, like, mirror, plain, resolve, to_core
@@ -111,6 +111,12 @@ def _call_core(proxy: Widget, name: str, args: list[Any]) -> Any:
     return getattr(resolve(proxy._core), name)(*resolve(args))
 
 
+def _write_behind(proxy: Widget, spec: MethodSpec, args: list[Any]) -> None:
+    # Loop thread: the proxy's core object exists by now (its creation ran first). The
+    # core runs the call at once: no coroutine, no task per call.
+    write_behind(resolve(proxy._core), spec, resolve(args))
+
+
 def _method(core_class: type[CoreWidget], spec: MethodSpec) -> Any:
     if not spec.write_behind:
         return forward(core_class, spec.name)
@@ -118,7 +124,7 @@ def _method(core_class: type[CoreWidget], spec: MethodSpec) -> Any:
 
     def queued(self: Widget, *args: Any, **kwargs: Any) -> None:
         bound = bind_args(owner, params, to_core(args), to_core(kwargs))
-        self._app._portal.submit(self._session._core.report_error, _call_core, self, name,
+        self._app._portal.submit(self._session._core.report_error, _write_behind, self, spec,
                                  bound)
     return like(queued, getattr(core_class, name))
 

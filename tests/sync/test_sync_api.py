@@ -103,6 +103,27 @@ def test_queued_and_blocking_calls_run_in_the_order_they_were_made(session):
     assert label.get_text() == "299"
 
 
+def test_calls_in_a_batch_reach_the_loop_together_and_keep_their_order(session):
+    W = session.get_widgets()
+    label = W.Label("0")
+    other = threading.Thread(target=lambda: [W.Label(f"other {i}") for i in range(50)])
+    got = []
+    session.on_error(lambda s, exc: got.append(exc))
+    with session.batch():
+        for i in range(200):
+            label.set_text(str(i))
+            if i == 100:
+                other.start()                        # another thread's calls meanwhile
+                assert label.get_text() == "100"     # a blocking call sees what came before
+        W.VBox().add_widget("not a widget")          # fails on the loop: reported
+        with session.batch():                        # nested: released by the outer one
+            label.set_text("nested")
+    other.join()
+    assert label.get_text() == "nested"
+    until(lambda: got)
+    assert isinstance(got[0], TypeError) and len(got) == 1
+
+
 def test_bad_arguments_of_a_queued_call_raise_at_the_call_site(session):
     label = session.get_widgets().Label("kept")
     with pytest.raises(TypeError, match="Label.set_text"):
