@@ -4,7 +4,7 @@ While a batch is open, the engine holds the messages it would queue on each page
 (their replies are still awaited, so an error is attributed to its own call, with
 its index in the batch). When the outermost batch ends, or a message somebody waits
 for (a query, ``flush()``) or a binary payload must go out, each page gets what was
-held for it as one array frame, with rendering suspended around it on the widgets
+held for it as one array frame (messages queued right after may join it), with rendering suspended around it on the widgets
 that can suspend it (TreeView, TableView): a burst of cell writes draws once.
 """
 
@@ -80,7 +80,7 @@ class Hold:
                         _render(engine, page, rec, True))
             msgs = before + msgs + [_render(engine, page, rec, False)
                                     for rec in suspended.values()]
-            page.enqueue(protocol.Solo(protocol.encode(msgs)))
+            page.enqueue(protocol.Many(protocol.encode(msgs)))
 
 
 def _render(engine: Engine, page: Page, rec: Record, suspend: bool) -> dict[str, Any]:

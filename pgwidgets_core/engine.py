@@ -209,6 +209,8 @@ class Engine:
         self.check_open()
         structure.action(self, rec, spec, args)
         self.call(rec, spec.name, args)
+        if (rec.defn.name, spec.name) in models.ARRANGES:
+            inbound.ask_subwindow_positions(self, rec)
 
     def query(self, rec: Record, method: str, args: list[Any], waiter: Any) -> bool:
         """Ask the primary page for ``method(*args)``; False without a page."""

@@ -18,7 +18,7 @@ from .state import Record, apply_callback, auto_listens, setter_call
 if TYPE_CHECKING:
     from .engine import Engine
 
-__all__ = ["callback", "upload_chunk", "pull_gone", "link_subwindow"]
+__all__ = ["callback", "upload_chunk", "pull_gone", "link_subwindow", "ask_subwindow_positions"]
 
 
 def callback(engine: Engine, page: Page, ev: CallbackEvent, now: float) -> None:
@@ -61,16 +61,9 @@ def upload_chunk(engine: Engine, page: Page, header: UploadChunk, data: bytes,
 def deliver(engine: Engine, page: Page, rec: Record, action: str, args: list[Any]) -> None:
     """A user event from ``page``: fold it into the records, bring the other pages
     along (silently), then hand it to the program's handlers."""
-    tree = engine.tree
-    changed = apply_callback(rec, action, args)
-    if changed and rec.defn.name == "MDISubWindow":
-        _note_subwindow_geometry(engine, rec, changed)
-    pushes = [setter_call(k, v) for k, v in changed]
-    pushes += models.track_user(tree, rec, action, args)
-    others = [p for p in engine.pages if p is not page]
-    if others:
-        for method, margs in pushes:
-            engine.call(rec, method, margs, silent=True, to=others)
+    _fold(engine, page, rec, action, args)
+    if action == "resize" and rec.defn.name == "MDISubWindow":
+        _ask_subwindow_position(engine, page, rec)
     pull = models.PULLS.get((rec.defn.name, action))
     if pull is not None:
         _pull(engine, rec, page, *pull)
@@ -81,7 +74,50 @@ def deliver(engine: Engine, page: Page, rec: Record, action: str, args: list[Any
     engine.emit(Fired(rec, action, args))
 
 
+def _fold(engine: Engine, page: Page, rec: Record, action: str, args: list[Any]) -> None:
+    """Fold a user change into the records and bring the other pages along."""
+    changed = apply_callback(rec, action, args)
+    if changed and rec.defn.name == "MDISubWindow":
+        _note_subwindow_geometry(engine, rec, changed)
+    pushes = [setter_call(k, v) for k, v in changed]
+    pushes += models.track_user(engine.tree, rec, action, args)
+    others = [p for p in engine.pages if p is not page]
+    if others:
+        for method, margs in pushes:
+            engine.call(rec, method, margs, silent=True, to=others)
+
+
 # ---- values asked for after a user change ------------------------------------------
+
+def ask_subwindow_positions(engine: Engine, mdi: Record) -> None:
+    """The program had the page arrange ``mdi``'s sub-windows (``tile_windows()``,
+    ``cascade_windows()``): ask the first page where each went."""
+    if not engine.pages:
+        return
+    for e in mdi.children:
+        sub = engine.subwindows.get(e.child.wid) if e.child is not None else None
+        if sub is not None and not sub.destroyed:
+            _ask_subwindow_position(engine, engine.pages[0], sub)
+
+
+def _ask_subwindow_position(engine: Engine, page: Page, sub: Record) -> None:
+    """A sub-window resized in the page may have moved too (the Windows menu's Tile
+    and Cascade place them without a ``move`` event): ask its MDIWidget where it is
+    and fold the answer in as a move (the program's handlers are not called)."""
+    child = next((c for c, s in engine.subwindows.items() if s is sub), None)
+    crec = engine.tree.records.get(child) if child is not None else None
+    mdi = crec.parent if crec is not None else None
+    if mdi is None or crec is None:
+        return
+
+    def answered(reply: Reply) -> None:
+        v = reply.value
+        if (reply.ok and not sub.destroyed and not page.closed and isinstance(v, list)
+                and len(v) == 2 and all(type(n) is int for n in v)):
+            _fold(engine, page, sub, "move", v)
+    engine.send(protocol.call(mdi.wid, "get_child_position", [crec.obj]),
+                Call(mdi, "get_child_position", []), to=[page], on_reply=answered)
+
 
 def _pull(engine: Engine, rec: Record, page: Page, query: str, key: str) -> None:
     """Ask ``page`` for ``query``'s value, record it under ``key`` and set it in the

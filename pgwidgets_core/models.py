@@ -13,7 +13,7 @@ from typing import Any, Callable, cast
 from . import textsource
 from .state import Record, Tree
 
-__all__ = ["track", "track_user", "replay_items", "replay_edits", "replay_late", "PULLS",
+__all__ = ["ARRANGES", "track", "track_user", "replay_items", "replay_edits", "replay_late", "PULLS",
            "MODEL_KEYS", "SEQUENCE_ACTIONS"]
 
 #: Setter keys that replace a TreeView/TableView model (its edit log follows them).
@@ -28,6 +28,10 @@ SEQUENCE_ACTIONS = frozenset({"add_separator", "add_spacer"})
 PULLS = {("TextSource", "changed"): ("get_text", "text"),
          # a ScrollArea moved by its scroll bars reports a stale position: ask it
          ("ScrollArea", "scrolled"): ("get_scroll_position", "scroll_position")}
+
+#: Calls after which the page has placed sub-windows itself (no move event): Python
+#: asks where they went (inbound.ask_subwindow_positions).
+ARRANGES = frozenset({("MDIWidget", "tile_windows"), ("MDIWidget", "cascade_windows")})
 
 Calls = list[tuple[str, list[Any]]]
 

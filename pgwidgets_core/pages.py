@@ -15,14 +15,21 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .errors import BrowserError
-from .protocol import Reply, UploadChunk, array_frame
+from .protocol import Many, Reply, UploadChunk, array_frame
 from .state import Record
 from .uploads import Uploads
 
 __all__ = ["Page", "Pending", "Call", "MAX_BATCH"]
 
-# At most this many messages ride in one array frame (bounds page-side latency).
+# At most this many messages ride in one array frame (bounds page-side latency); a
+# batch counts as one.
 MAX_BATCH = 500
+_JOINABLE = (str, Many)
+
+
+def _inner(text: str) -> str:
+    # a batch's messages without the brackets of their array (a batch is never empty)
+    return text[1:-1] if type(text) is Many else text
 
 
 @dataclass(slots=True)
@@ -110,14 +117,15 @@ class Page:
 
     def frame(self) -> str | bytes:
         """Take the next frame: a message alone, or a run of text messages as one
-        array. Call only while :attr:`outbox` is not empty."""
+        array (a batch's array, :class:`~pgwidgets_core.protocol.Many`, is spliced in
+        whole). Call only while :attr:`outbox` is not empty."""
         out = self.outbox
         first = out.popleft()
-        if type(first) is not str or not out or type(out[0]) is not str:
+        if type(first) not in _JOINABLE or not out or type(out[0]) not in _JOINABLE:
             return first if type(first) is bytes else str(first)
-        texts: list[str] = [first]
-        while out and len(texts) < MAX_BATCH and type(out[0]) is str:
-            texts.append(out.popleft())          # type: ignore[arg-type]
+        texts: list[str] = [_inner(first)]       # type: ignore[arg-type]
+        while out and len(texts) < MAX_BATCH and type(out[0]) in _JOINABLE:
+            texts.append(_inner(out.popleft()))  # type: ignore[arg-type]
         return array_frame(texts)
 
     def data_to_send(self) -> list[str | bytes]:

@@ -15,7 +15,7 @@ from typing import Any, Callable, TypeGuard
 from .errors import ProtocolError
 
 __all__ = ["Ref", "MAX_SAFE_INT", "is_wid", "encode", "from_wire", "parse_frame", "Reply",
-           "CallbackEvent", "ViewportEvent", "UploadChunk", "Inbound", "Solo", "array_frame",
+           "CallbackEvent", "ViewportEvent", "UploadChunk", "Inbound", "Solo", "Many", "array_frame",
            "binary_frames", "BINARY_SINGLE", "BINARY_CHUNK"]
 
 
@@ -293,6 +293,14 @@ def flush() -> dict[str, Any]:
 class Solo(str):
     """An encoded message that must travel in a frame of its own (binary-transfer
     headers: the page pairs them with the binary frame that follows)."""
+
+    __slots__ = ()
+
+
+class Many(str):
+    """Several encoded messages as one encoded array (a batch): they travel in one
+    frame, which the messages queued right after may join (a ``flush()`` marker then
+    runs in the same page task as the batch, before the page renders)."""
 
     __slots__ = ()
 
