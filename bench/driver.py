@@ -208,14 +208,15 @@ IMAGE_SHOWN = """(w) => Array.from(document.querySelectorAll('img'))
 
 def m_buffer(env: Env, n: int) -> dict:
     """Each round sends an image of another size (a side of BUFFER_SIDE - i pixels),
-    so the probe sees the new one, never the last."""
+    so the probe sees the new one, never the last. Random pixels: a solid colour would
+    let the reference's default permessage-deflate shrink 4 MB to a few KiB."""
     from pngdata import png
     page, session = env.connect_page()
     img = env.run("image_ui", session, env.impl.flush)
     samples, size = [], 0
     for i in range(n + 1):
         side = spec.BUFFER_SIDE - i
-        data = png(side, side, (20 * i % 256, 90, 200), level=0)
+        data = png(side, side, level=0, noise=i)        # photo-like: incompressible
         size = len(data)
         t0 = perf_counter()
         env.run("send_image", session, env.impl.flush, img, data)

@@ -41,7 +41,7 @@ METRICS: dict[str, dict] = {
             "until the page applied them (ours: flush)"),
     "buffer": dict(
         title="4 MB image buffer", samples=(6, 3), timeout=180, round_factor=2,
-        doc="Image.set_binary_image(bytes of a ~4 MB PNG) until the page shows the "
+        doc="Image.set_binary_image(bytes of a ~4 MB PNG of random pixels) until the page shows the "
             "decoded image (the same page-side probe for both)"),
     "query": dict(
         title="browser query round trip", samples=(300, 100), timeout=120, round_factor=3,
