@@ -114,13 +114,11 @@ class Engine:
         if not pages:
             return False
         hold = self.hold
-        held = hold.depth > 0
+        held = hold.depth > 0 and waiter is None
         if held:
-            if waiter is not None:
-                hold.release(self)                   # what was held goes first
-                held = False
-            else:
-                call.batch_index = hold.next_index()
+            call.batch_index = hold.next_index()
+        elif hold.depth:
+            hold.release(self)                       # what was held goes first
         rid = self.new_id()
         msg["id"] = rid
         wid = msg.get("wid")
