@@ -87,8 +87,111 @@ def shop_script(page, url: str) -> None:
     page.get_by_text("Quit", exact=True).click()
 
 
-@pytest.mark.parametrize("impl", ["reference", "ours"])
-@pytest.mark.parametrize("program", PROGRAMS, ids=[p.stem for p in PROGRAMS])
+def treeview_script(page, url: str) -> None:
+    """Select a row: the callback's label; a cell changed by a button; both after a reload."""
+    page.goto(url)
+    expect(page.locator(".toplevel-title-bar")).to_contain_text("Files")
+    expect(page.get_by_text("main.py", exact=True)).to_be_visible()   # nested, expanded
+    page.get_by_text("app.py", exact=True).click()
+    status = page.get_by_text(re.compile(r"^selected: "))
+    expect(status).to_contain_text("app.py")
+    page.get_by_text("Grow", exact=True).click()
+    expect(page.get_by_text("999", exact=True)).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("main.py", exact=True)).to_be_visible()
+    expect(page.get_by_text("999", exact=True)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^selected: "))).to_contain_text("app.py")
+    page.get_by_text("Quit", exact=True).click()
+
+
+def _in_view(page, text: str) -> bool:
+    """Whether the line showing ``text`` lies inside its scrolling container's box."""
+    return page.evaluate("""t => {
+        const el = [...document.querySelectorAll('*')].find(
+            e => e.children.length === 0 && e.textContent === t);
+        if (!el) return false;
+        let sc = el.parentElement;
+        while (sc && sc.scrollHeight <= sc.clientHeight + 1) sc = sc.parentElement;
+        if (!sc) return false;
+        const r = el.getBoundingClientRect(), b = sc.getBoundingClientRect();
+        return r.top >= b.top - 1 && r.bottom <= b.bottom + 1;
+    }""", text)
+
+
+def editor_script(page, url: str) -> None:
+    """Scroll by the buttons, the model's answers in a label, a tag's colour after a reload."""
+    page.goto(url)
+    expect(page.locator(".toplevel-title-bar")).to_contain_text("Editor")
+    expect(page.get_by_text("line 000", exact=True)).to_be_visible()
+    page.get_by_text("End", exact=True).click()
+    deadline = time.monotonic() + 5
+    while not _in_view(page, "line 199"):
+        assert time.monotonic() < deadline, "the last line never came into view"
+        time.sleep(0.05)
+    page.get_by_text("Line 100", exact=True).click()
+    deadline = time.monotonic() + 5
+    while not _in_view(page, "line 100"):
+        assert time.monotonic() < deadline, "line 100 never came into view"
+        time.sleep(0.05)
+    page.get_by_text("Report", exact=True).click()
+    expect(page.get_by_text("end 199 modified False", exact=True)).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("end 199 modified False", exact=True)).to_be_visible()
+    expect(page.get_by_text("line 001", exact=True)).to_be_visible()
+    expect(page.locator('[data-line-index="1"] span')).to_have_css("color", "rgb(255, 0, 0)")
+    expect(page.get_by_text("line 002", exact=True)).not_to_have_css("color", "rgb(255, 0, 0)")
+    page.get_by_text("Quit", exact=True).click()
+
+
+def subclass_script(page, url: str) -> None:
+    """Two instances of the composite; clicks count separately and survive a reload."""
+    page.goto(url)
+    expect(page.locator(".toplevel-title-bar")).to_contain_text("Counters")
+    expect(page.get_by_text("apples: 3", exact=True)).to_be_visible()
+    expect(page.get_by_text("pears: 0", exact=True)).to_be_visible()
+    page.get_by_text("+ apples", exact=True).click()
+    page.get_by_text("+ pears", exact=True).click()
+    page.get_by_text("+ pears", exact=True).click()
+    expect(page.get_by_text("apples: 4", exact=True)).to_be_visible()
+    expect(page.get_by_text("pears: 2", exact=True)).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("apples: 4", exact=True)).to_be_visible()
+    expect(page.get_by_text("pears: 2", exact=True)).to_be_visible()
+    page.get_by_text("+ apples", exact=True).click()
+    expect(page.get_by_text("apples: 5", exact=True)).to_be_visible()
+    page.get_by_text("Quit", exact=True).click()
+
+
+# which user script drives which program (by stem); every program must have one
+SCRIPTS = {
+    "shop_sync": shop_script,
+    "shop_async": shop_script,
+    "treeview_sync": treeview_script,
+    "editor_sync": editor_script,
+    "subclass_async": subclass_script,
+}
+# programs that cannot pass on this library, with why: strict, so a fix is noticed
+XFAIL_OURS: dict[str, str] = {
+    "editor_sync": "TextSource.apply_tag: the tagged range is drawn (a coloured span) on the "
+                   "first page, but after a reload the line comes back without the span; the "
+                   "reference replays its tag intervals on reconnect",
+}
+
+
+def cases():
+    for program in PROGRAMS:
+        for impl in ("reference", "ours"):
+            marks = ()
+            if impl == "ours" and program.stem in XFAIL_OURS:
+                marks = pytest.mark.xfail(strict=True, reason=XFAIL_OURS[program.stem])
+            yield pytest.param(program, impl, marks=marks, id=f"{program.stem}-{impl}")
+
+
+def test_every_program_has_a_script():
+    assert sorted(SCRIPTS) == sorted(p.stem for p in PROGRAMS)
+
+
+@pytest.mark.parametrize("program,impl", list(cases()))
 def test_reference_program_runs_on_both(program, impl, ref_python, browser, tmp_path):
     if impl == "reference":
         path = tmp_path / program.name
@@ -99,7 +202,7 @@ def test_reference_program_runs_on_both(program, impl, ref_python, browser, tmp_
     proc, url = launch(python, path)
     ctx = browser.new_context()
     try:
-        shop_script(ctx.new_page(), url)
+        SCRIPTS[program.stem](ctx.new_page(), url)
         assert proc.wait(20) == 0, proc.stdout.read()
     finally:
         ctx.close()
