@@ -3,6 +3,7 @@
 #   make demo    run the demo (prints the URL to open)
 #   make test    create .venv, install, install Chromium, Xvfb and nginx if missing, run pytest
 #   make bench   run the benchmarks (python -m bench) if they exist
+#   make bench-scale  scale in one process (python -m bench.scale; BENCH_ARGS=--quick)
 #   make stubs   regenerate the widget type stubs (Widgets.pyi) from pgwidgets-js
 #   make reference  regenerate docs/reference (a page and a Chromium screenshot per widget)
 #   make docs    build the documentation site (MkDocs, warnings are errors) into site/
@@ -63,7 +64,7 @@ endef
 
 # ---------------------------------------------------------------------------
 
-.PHONY: help venv chromium test demo bench stubs reference docs clean print-python FORCE
+.PHONY: help venv chromium test demo bench bench-scale stubs reference docs clean print-python FORCE
 
 help:
 	@awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' $(firstword $(MAKEFILE_LIST))
@@ -135,6 +136,9 @@ bench: venv
 	else \
 	  echo "make bench: bench/__main__.py does not exist yet; nothing to run."; \
 	fi
+
+bench-scale: venv
+	$(VPY) -m bench.scale $(BENCH_ARGS)
 
 stubs: venv
 	$(VPY) -m pgwidgets_core.stubgen

@@ -8,7 +8,9 @@ charged to the server being measured).
 the pgwidgets-js connector page (answer ``init``, store ``session-info``, send a
 ``viewport``, answer every message that has an id, an array with an array), and
 prints ``opened`` when all are open; ``drop`` closes them and prints ``dropped``;
-``quit`` (or EOF) exits.  Output lines are flushed at once.
+``count`` prints ``count K``: how many texts starting ``pgs-`` (the scale bench's
+setters) all pages received so far; ``quit`` (or EOF) exits.  Output lines are
+flushed at once.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ _ANSWERED = frozenset({"init", "reconstruct-start", "reconstruct-end", "create",
                        "open-url"})
 # Types the page never answers.
 _SILENT = frozenset({"session-info", "binary-call", "binary-call-chunked", "binary-chunk"})
+# Setter texts received (bench/scale.py marks its setters' texts "pgs-...").
+_received = [0]
 
 
 class FakePage:
@@ -58,7 +62,7 @@ async def one_page(url: str, opened: list, n: int, ready: asyncio.Event,
                    stop: asyncio.Event) -> None:
     page = FakePage()
     # Default options, compression included: Chromium negotiates permessage-deflate.
-    async with connect(url, max_size=None) as ws:
+    async with connect(url, max_size=None, open_timeout=300) as ws:
         opened.append(ws)
         if len(opened) == n:
             ready.set()
@@ -73,6 +77,8 @@ async def _serve(ws, page: FakePage) -> None:
     async for frame in ws:
         if isinstance(frame, bytes):
             continue
+        if '"pgs-' in frame:
+            _received[0] += frame.count('"pgs-')
         data = json.loads(frame)
         if isinstance(data, list):
             await ws.send(json.dumps([page.answer(m) for m in data]))
@@ -99,12 +105,14 @@ async def pages(url: str) -> None:
             opened: list = []
             tasks = [asyncio.ensure_future(one_page(url, opened, n, ready, stop))
                      for _ in range(n)]
-            await asyncio.wait_for(ready.wait(), 60)
+            await asyncio.wait_for(ready.wait(), 600)
             print("opened", flush=True, file=out)
         elif line == "drop":
             stop.set()
             await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
             print("dropped", flush=True, file=out)
+        elif line == "count":
+            print("count", _received[0], flush=True, file=out)
         else:                                 # "quit" or EOF
             stop.set()
             return

@@ -1,0 +1,289 @@
+"""One scale measurement in a fresh process: N fake pages, one implementation.
+
+    python bench/scale_driver.py --impl ours-async --sessions 1000 --setters 100
+
+Run with the implementation's interpreter (like bench/driver.py).  Every session's
+on_connect builds TopLevel > VBox > 48 Labels (50 widgets) and shows it.  Steps:
+
+1. ``connect``: N fake pages (bench/fakepage.py, another process) connect at once;
+   from "go" to the last on_connect done -> sessions admitted per second.
+2. ``rss``: VmRSS growth from before the pages to after (gc, 1 s idle) / N.
+3. ``setters``: every session, all at once, makes S ``set_text`` calls (texts
+   ``pgs-...``) then waits until applied (ours: ``flush``) -> calls/s; the fake
+   pages then report how many they received (must be N*S: no lost calls).
+4. ``click`` (``--clicks K``): one headless Chromium page joins; while every fake
+   session streams setters, K clicks (``button.click()`` in the page) -> p50/p99
+   from the click event to the label's DOM mutation.
+
+Prints one ``BENCH-RESULT {json}``; whatever step fails or passes the deadline
+is named in ``error`` / ``failed_at`` with the figures of the steps before it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import logging
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from browser import CLICK_SETUP, Browser
+
+PREFIX = "BENCH-RESULT "
+HERE = Path(__file__).resolve().parent
+LABELS = 48
+_lock = threading.Lock()
+_emitted = False
+
+
+def emit(result: dict) -> None:
+    global _emitted
+    with _lock:
+        if _emitted:
+            return
+        _emitted = True
+        sys.stdout.write(PREFIX + json.dumps(result) + "\n")
+        sys.stdout.flush()
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS")
+
+
+class Sessions:
+    """The sessions whose on_connect built the 50-widget UI (thread-safe)."""
+
+    def __init__(self) -> None:
+        self.cv = threading.Condition()
+        self.items: list[tuple[Any, list, float]] = []   # (session, labels, t done)
+        self.errors: list[str] = []
+        self.click_ui = False
+
+    def wait(self, n: int, timeout: float) -> list:
+        with self.cv:
+            ok = self.cv.wait_for(lambda: len(self.items) >= n or self.errors, timeout)
+            if self.errors:
+                raise RuntimeError(f"on_connect failed: {self.errors[0]}")
+            if not ok:
+                raise TimeoutError(f"{len(self.items)} of {n} sessions up after {timeout:.0f} s")
+            return list(self.items)
+
+
+def make_on_connect(reg: Sessions, flush: Any) -> Any:
+    async def on_connect(session: Any) -> None:
+        try:
+            W = session.get_widgets()
+            if reg.click_ui:
+                import work_async
+                await work_async.click_ui(session, flush)
+                labels: list = []
+            else:
+                top = await W.TopLevel(title="scale")
+                vbox = await W.VBox()
+                await top.set_widget(vbox)
+                labels = []
+                for i in range(LABELS):
+                    lab = await W.Label(f"label {i}")
+                    await vbox.add_widget(lab, 0)
+                    labels.append(lab)
+                await top.show()
+                await flush(session)
+        except BaseException as exc:
+            with reg.cv:
+                reg.errors.append(f"{type(exc).__name__}: {exc}")
+                reg.cv.notify_all()
+            raise
+        with reg.cv:
+            reg.items.append((session, labels, perf_counter()))
+            reg.cv.notify_all()
+    return on_connect
+
+
+async def setters(flush: Any, items: list, n: int, tag: str) -> float:
+    """Every session at once: n set_text on its labels, then until applied."""
+    async def one(session: Any, labels: list) -> None:
+        for i in range(n):
+            await labels[i % len(labels)].set_text(f"pgs-{tag}-{i}")
+        await flush(session)
+    t0 = perf_counter()
+    await asyncio.gather(*(one(s, labs) for s, labs, _ in items))
+    return perf_counter() - t0
+
+
+async def stream(flush: Any, items: list, stop: asyncio.Event, counter: list) -> None:
+    """Every session streams setters (10 then until applied) until ``stop``."""
+    async def one(session: Any, labels: list) -> None:
+        k = 0
+        while not stop.is_set():
+            for _ in range(10):
+                await labels[k % len(labels)].set_text(f"pgs-bg-{k}")
+                k += 1
+            await flush(session)
+            counter[0] += 10
+    await asyncio.gather(*(one(s, labs) for s, labs, _ in items))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--impl", required=True)
+    ap.add_argument("--sessions", type=int, required=True)
+    ap.add_argument("--setters", type=int, default=100)
+    ap.add_argument("--clicks", type=int, default=100)
+    ap.add_argument("--deadline", type=float, default=240.0)
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    N, S = args.sessions, args.setters
+    result: dict[str, Any] = {"impl": args.impl, "sessions": N, "setters": S,
+                              "python": platform.python_version(), "step": "start"}
+
+    def watchdog() -> None:
+        emit({**result, "error": f"deadline ({args.deadline:.0f} s) passed",
+              "failed_at": result["step"]})
+        os._exit(3)
+    timer = threading.Timer(args.deadline, watchdog)
+    timer.daemon = True
+    timer.start()
+
+    from impls import make_impl, ws_url_of
+    impl: Any = None
+    proc: Any = None
+    browser: Any = None
+    try:
+        impl = make_impl(args.impl)
+        result["version"] = impl.version()
+        reg = Sessions()
+        impl.start(make_on_connect(reg, impl.flush))
+        proc = subprocess.Popen(
+            [sys.executable, str(HERE / "fakepage.py"), "pages", ws_url_of(impl.url)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True)
+
+        def say(cmd: str) -> str:
+            proc.stdin.write(cmd + "\n")
+            proc.stdin.flush()
+            return proc.stdout.readline().strip()
+
+        timeout = args.deadline
+        # Warm-up: 5 sessions, setters, dropped.
+        result["step"] = "warm-up"
+        if say("go 5") != "opened":
+            raise RuntimeError("fake pages did not open")
+        items = reg.wait(5, 60)
+        impl.call(setters, impl.flush, items, 10, "w", timeout=60)
+        if say("drop") != "dropped":
+            raise RuntimeError("fake pages did not drop")
+        time.sleep(0.5)
+        base = say("count").split()
+        received0 = int(base[1])
+        gc.collect()
+        time.sleep(0.5)
+        rss0 = rss_bytes()
+        k = len(reg.items)
+
+        result["step"] = "connect"
+        t0 = perf_counter()
+        proc.stdin.write(f"go {N}\n")
+        proc.stdin.flush()
+        items = reg.wait(k + N, timeout)[k:]
+        result["connect_s"] = max(t for *_, t in items) - t0
+        result["connect_per_s"] = N / result["connect_s"]
+        if proc.stdout.readline().strip() != "opened":
+            raise RuntimeError("fake pages did not report opened")
+
+        result["step"] = "rss"
+        gc.collect()
+        time.sleep(1.0)
+        result["rss_per_session"] = (rss_bytes() - rss0) / N
+        result["tasks_idle"] = impl.call(_count_tasks, timeout=30)
+
+        result["step"] = "setters"
+        dt = impl.call(setters, impl.flush, items, S, "s", timeout=timeout)
+        result["setters_s"] = dt
+        result["setters_per_s"] = N * S / dt
+        got = int(say("count").split()[1]) - received0
+        result["received"] = got
+        if got != N * S:
+            raise RuntimeError(f"the fake pages received {got} of {N * S} setter calls")
+
+        if args.clicks:
+            result["step"] = "click"
+            result.update(clicks(impl, reg, items, args.clicks))
+            browser = result.pop("_browser", None)
+    except BaseException as exc:
+        result["error"] = f"{type(exc).__name__}: {exc}".strip()
+        result["failed_at"] = result["step"]
+        result["traceback"] = traceback.format_exc()
+    finally:
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, 9)
+            except BaseException:
+                pass
+    emit(result)
+    sys.stderr.flush()
+    os._exit(0)
+
+
+async def _count_tasks() -> int:
+    return len(asyncio.all_tasks())
+
+
+def clicks(impl: Any, reg: Sessions, items: list, n: int) -> dict:
+    browser = Browser()
+    try:
+        page = browser.new_page()
+        k = len(reg.items)
+        reg.click_ui = True
+        page.goto(impl.url)
+        reg.wait(k + 1, 120)
+        x, y = page.evaluate(CLICK_SETUP, ["click 0", "Click me"])
+        counter = [0]
+        holder: dict = {}
+
+        async def start_stream() -> None:
+            holder["stop"] = asyncio.Event()
+            holder["task"] = asyncio.ensure_future(
+                stream(impl.flush, items, holder["stop"], counter))
+
+        async def stop_stream() -> None:
+            holder["stop"].set()
+            await asyncio.wait_for(holder["task"], 120)
+
+        impl.call(start_stream, timeout=30)
+        time.sleep(1.0)
+        warm = 5
+        t0 = perf_counter()
+        for i in range(1, n + warm + 1):
+            page.evaluate("([n, ms]) => { window.__pgbClick.button.click(); "
+                          "return window.__pgbClickWait(n, ms); }", [i, 30_000])
+        dt = perf_counter() - t0
+        lat = page.evaluate("window.__pgbClick.lat")[warm:]
+        c0 = counter[0]
+        impl.call(stop_stream, timeout=150)
+        lat = sorted(v / 1e3 for v in lat)
+        return {"click_p50": lat[len(lat) // 2],
+                "click_p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))],
+                "click_n": len(lat),
+                "bg_setters_per_s": c0 / dt, "chromium": browser.version}
+    finally:
+        try:
+            browser.close()
+        except BaseException:
+            pass
+
+
+if __name__ == "__main__":
+    main()
