@@ -208,10 +208,39 @@ def main() -> None:
         time.sleep(1.0)
         result["rss_per_session"] = (rss_bytes() - rss0) / N
         result["tasks_idle"] = impl.call(_count_tasks, timeout=30)
+        result["gc_tracked_idle"] = len(gc.get_objects())
+        if os.environ.get("SCALE_GC_FREEZE") == "1":   # experiment: idle UI out of the GC
+            gc.freeze()
 
         result["step"] = "setters"
+        gc_time = [0.0, 0, 0.0]            # seconds in the cyclic GC, collections, start
+
+        def gc_cb(phase: str, info: dict) -> None:
+            if phase == "start":
+                gc_time[2] = perf_counter()
+            else:
+                gc_time[0] += perf_counter() - gc_time[2]
+                gc_time[1] += 1
+        gc.callbacks.append(gc_cb)
+        prof = os.environ.get("SCALE_PROFILE")     # a path: cProfile the loop thread
+        if prof:
+            import cProfile
+            profiler = cProfile.Profile()
+
+            async def on() -> None:
+                profiler.enable()
+
+            impl.call(on, timeout=10)
         dt = impl.call(setters, impl.flush, items, S, "s", timeout=timeout)
+        if prof:
+            async def off() -> None:
+                profiler.disable()
+
+            impl.call(off, timeout=10)
+            profiler.dump_stats(prof)
+        gc.callbacks.remove(gc_cb)
         result["setters_s"] = dt
+        result["setters_gc_s"], result["setters_gc_n"] = gc_time[0], gc_time[1]
         result["setters_per_s"] = N * S / dt
         got = int(say("count").split()[1]) - received0
         result["received"] = got
