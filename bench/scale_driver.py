@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
 import logging
 import os
 import platform
@@ -39,29 +38,10 @@ from typing import Any
 
 from browser import CLICK_SETUP, Browser
 
-PREFIX = "BENCH-RESULT "
+from driver import emit, rss_bytes  # the one result line, the one RSS reader
+
 HERE = Path(__file__).resolve().parent
 LABELS = 48
-_lock = threading.Lock()
-_emitted = False
-
-
-def emit(result: dict) -> None:
-    global _emitted
-    with _lock:
-        if _emitted:
-            return
-        _emitted = True
-        sys.stdout.write(PREFIX + json.dumps(result) + "\n")
-        sys.stdout.flush()
-
-
-def rss_bytes() -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmRSS")
 
 
 class Sessions:

@@ -104,8 +104,7 @@ def _ask_subwindow_position(engine: Engine, page: Page, sub: Record) -> None:
     """A sub-window resized in the page may have moved too (the Windows menu's Tile
     and Cascade place them without a ``move`` event): ask its MDIWidget where it is
     and fold the answer in as a move (the program's handlers are not called)."""
-    child = next((c for c, s in engine.subwindows.items() if s is sub), None)
-    crec = engine.tree.records.get(child) if child is not None else None
+    crec = _subwindow_child(engine, sub)
     mdi = crec.parent if crec is not None else None
     if mdi is None or crec is None:
         return
@@ -194,11 +193,16 @@ def link_subwindow(engine: Engine, page: Page, child: Any, reply: Reply) -> None
                     to=[page])
 
 
+def _subwindow_child(engine: Engine, sub: Record) -> Record | None:
+    """The record of the widget an MDI sub-window holds."""
+    child = next((c for c, s in engine.subwindows.items() if s is sub), None)
+    return engine.tree.records.get(child) if child is not None else None
+
+
 def _note_subwindow_geometry(engine: Engine, sub: Record, changed: list[Any]) -> None:
     """Keep an MDI sub-window's position and size in its child's ``add_widget``
     options, so a rebuilt page opens it where the user left it."""
-    child = next((c for c, s in engine.subwindows.items() if s is sub), None)
-    crec = engine.tree.records.get(child) if child is not None else None
+    crec = _subwindow_child(engine, sub)
     parent = crec.parent if crec is not None else None
     if parent is None:
         return

@@ -159,9 +159,8 @@ class Portal:
         local = self._local
         local.depth -= 1
         if local.depth == 0:
-            items, local.items = local.items, None
-            if items:
-                self._put((_GATHERED, items, None, None))
+            self._put_gathered()
+            local.items = None
 
     def _put_gathered(self) -> None:
         items = getattr(self._local, "items", None)
