@@ -1,8 +1,9 @@
 """Session ids, and how a page's WebSocket finds the process that owns its session.
 
 One process numbers its sessions 1, 2, 3... A *worker* among several
-(``Application(worker="w2")``, see :mod:`pgwidgets_core.launcher`) names them ``w2-1``,
-``w2-2``...: the id says which worker owns the session, so a proxy can route every later
+(``Application(worker="w2")``, see :mod:`pgwidgets_core.launcher`) names them ``w2-7f3a-1``,
+``w2-7f3a-2``... (``7f3a``: this process, so a restarted worker never reuses an id): the id
+says which worker owns the session, so a proxy can route every later
 connection of that session (reload, second tab, reconnect) to it by the id alone, with no
 state shared between workers. The page of a worker adds ``?session=ID`` to its WebSocket
 URL at each connect (:data:`ROUTE_SCRIPT`), which is what the proxy reads.
@@ -11,6 +12,7 @@ URL at each connect (:data:`ROUTE_SCRIPT`), which is what the proxy reads.
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any, Container
 
 __all__ = ["SessionIds", "ROUTE_SCRIPT", "check_worker_name"]
@@ -59,14 +61,17 @@ class SessionIds:
     """Allocates the ids of new sessions and tells which ids are this process's.
 
     ``worker=None``: integers from 1 (the pgwidgets-js default; any id a page brings
-    is accepted, so bookmarked links survive a restart). ``worker="w2"``: ``"w2-1"``,
-    ``"w2-2"``...; an id of another worker, or one of ours this process does not hold
-    (it was made by an earlier process of this worker), is not accepted.
+    is accepted, so bookmarked links survive a restart). ``worker="w2"``:
+    ``"w2-<tag>-1"``, ``"w2-<tag>-2"``... with ``tag`` this process's (random); an id of
+    another worker, or of this worker that this process does not hold (an earlier
+    process of the worker made it, or it was closed), is not accepted.
     """
 
-    def __init__(self, worker: str | None = None) -> None:
+    def __init__(self, worker: str | None = None, tag: str | None = None) -> None:
         self.worker = None if worker is None else check_worker_name(worker)
-        self._prefix = None if worker is None else f"{worker}-"
+        self.tag = tag or secrets.token_hex(2)
+        self._worker_prefix = None if worker is None else f"{worker}-"
+        self._prefix = None if worker is None else f"{worker}-{self.tag}-"
         self._next = 1
 
     def allocate(self, taken: Container[Any]) -> int | str:
@@ -98,8 +103,11 @@ class SessionIds:
         (None: it is accepted and a session of that id is made)."""
         if self._prefix is None:
             return None
+        shown = str(sid) if len(str(sid)) <= 24 else str(sid)[:21] + "..."
         if self._number(sid) is not None:
-            return (f"Session {sid} has ended (its worker restarted, or it was closed). "
+            return f"Session {shown} has ended. Reload the page to start a new session."
+        if isinstance(sid, str) and sid.startswith(self._worker_prefix or "-"):
+            return (f"Session {shown} has ended: its worker restarted. "
                     f"Reload the page to start a new session.")
-        return (f"Session {sid!r} does not belong to worker {self.worker}: "
+        return (f"Session {shown} does not belong to worker {self.worker}: "
                 f"the proxy routed it to the wrong process.")

@@ -24,22 +24,27 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
 
 
 def test_session_ids_of_a_worker_name_it_and_skip_taken_ones():
-    ids = SessionIds("w2")
-    assert ids.allocate({}) == "w2-1"
-    ids.seen("w2-7")
-    assert ids.allocate({"w2-8"}) == "w2-9"
-    ids.seen("w3-50")                      # another worker's: no effect on ours
-    assert ids.allocate({}) == "w2-10"
+    ids = SessionIds("w2", tag="ab12")
+    assert ids.allocate({}) == "w2-ab12-1"
+    ids.seen("w2-ab12-7")
+    assert ids.allocate({"w2-ab12-8"}) == "w2-ab12-9"
+    ids.seen("w3-ab12-50")                 # another worker's: no effect on ours
+    ids.seen("w2-cd34-50")                 # an earlier process's: neither
+    assert ids.allocate({}) == "w2-ab12-10"
     assert SessionIds().allocate({1, 2}) == 3
+    assert SessionIds("w2").tag != SessionIds("w2").tag     # one per process
 
 
 def test_a_worker_refuses_ids_it_does_not_hold_and_says_why():
-    ids = SessionIds("w2")
-    assert "has ended" in ids.refusal("w2-4") and "Reload the page" in ids.refusal("w2-4")
-    assert "does not belong to worker w2" in ids.refusal("w1-4")
+    ids = SessionIds("w2", tag="ab12")
+    assert ids.refusal("w2-ab12-4") == ("Session w2-ab12-4 has ended. Reload the page to "
+                                        "start a new session.")
+    assert "has ended: its worker restarted. Reload the page" in ids.refusal("w2-cd34-4")
+    assert "does not belong to worker w2" in ids.refusal("w1-ab12-4")
     assert "does not belong" in ids.refusal(17)
     assert SessionIds().refusal(17) is None   # one process: a bookmarked id is made again
-    for reason in (ids.refusal("w2-123456789"), ids.refusal("x" * 40)):
+    for reason in (ids.refusal("w2-ab12-123456789"), ids.refusal("w2-" + "x" * 40),
+                   ids.refusal("x" * 40)):
         assert len(reason.encode()) <= 123     # a WebSocket close reason's limit
 
 
@@ -65,13 +70,13 @@ def _page(app, **kw):
 async def test_a_worker_names_its_sessions_and_rejoins_them(worker_app):
     async with _page(worker_app) as fb:
         sid, token = await fb.wait_session_info()
-    assert sid == "w2-1" and "w2-1" in worker_app.sessions
+    assert re.fullmatch(r"w2-[0-9a-f]{4}-1", sid) and sid in worker_app.sessions
     async with _page(worker_app, session_id=sid, token=token) as again:
-        assert (await again.wait_session_info())[0] == "w2-1"
+        assert (await again.wait_session_info())[0] == sid
 
 
-@pytest.mark.parametrize("sid, words", [("w2-9", "has ended"),
-                                        ("w1-1", "does not belong to worker w2")])
+@pytest.mark.parametrize("sid, words", [("w2-0000-9", "has ended: its worker restarted"),
+                                        ("w1-0000-1", "does not belong to worker w2")])
 async def test_a_worker_closes_a_page_with_an_id_it_does_not_hold(worker_app, sid, words,
                                                                    caplog):
     caplog.set_level(logging.INFO, "pgwidgets_core")
