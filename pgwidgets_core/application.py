@@ -25,6 +25,7 @@ from .options import check_app_args, normalize_id as _normalize_id
 from .registry import WidgetRegistry
 from .session import Session
 from .widget import Widget
+from .routing import SessionIds
 from .site import Site, url_host
 from .state import PageFacts
 
@@ -42,6 +43,7 @@ class Application(AppMessages):
     its port), e.g. one inherited from a supervisor. ``ws_path="ws"``: one port for
     everything (``http_port``), the WebSocket at ``/ws`` (see docs/deployment.md).
     ``listen=False``: no socket at all; an ASGI server brings the pages (:meth:`asgi`).
+    ``worker="w2"``: one of several processes behind a proxy (see :mod:`.launcher`).
     """
 
     def __init__(self, ws_port: int = 9500, http_port: int = 9501, host: str = "127.0.0.1",
@@ -55,6 +57,7 @@ class Application(AppMessages):
                  session_idle_timeout: float | None = None,
                  # Transport
                  compression: bool = False, ws_path: str | None = None, listen: bool = True,
+                 worker: str | None = None,
                  # Facades: who runs handlers (pgwidgets_sync passes its threads)
                  handler_runner: Runner | None = None) -> None:
         check_app_args(ws_port=ws_port, http_port=http_port, max_sessions=max_sessions,
@@ -85,7 +88,8 @@ class Application(AppMessages):
         #: Connections with frames queued since their writer ran (loop thread).
         self.writers = Writers()
         self._sessions: dict[Any, Session] = {}
-        self._next_id = 1
+        #: Ids of new sessions (``worker``: ``"w2-1"``..., see :mod:`.routing`).
+        self.session_ids = SessionIds(worker)
         self._admission = Admission(max_sessions)
         self._expiry = Expiry(session_idle_timeout)
         self.fonts = Fonts()          # register_font / set_default_font (AppMessages)
@@ -97,6 +101,7 @@ class Application(AppMessages):
         self.site = Site(host, self.static_path, self.remote_html,
                          self.static_path / "icons" / "pgicon.svg", self._log, allowed_origins)
         self.site.http_port = http_port   # origins of pages served elsewhere on this port
+        self.site.route_sessions = worker is not None
         self._ws_server: Any = None
         self._starting: asyncio.Task[Any] | None = None   # the one start, shared by callers
         self._closed = False                     # refuses new work from close() on
@@ -167,7 +172,7 @@ class Application(AppMessages):
         ``session_idle_timeout`` seconds without a page."""
         self._check_open()
         if session_id is None:
-            session_id = self._allocate_id()
+            session_id = self.session_ids.allocate(self._sessions)
         session_id = _normalize_id(session_id)
         if not isinstance(session_id, (int, str)) or isinstance(session_id, bool):
             raise TypeError(f"session_id must be an int or a str, not "
@@ -184,18 +189,10 @@ class Application(AppMessages):
             self._expiry.keep.add(session)
         return session
 
-    def _allocate_id(self) -> int:
-        while self._next_id in self._sessions:
-            self._next_id += 1
-        sid = self._next_id
-        self._next_id += 1
-        return sid
-
     def _new_session(self, sid: Any, token: str | None) -> Session:
         s = Session(self, sid, token=token)
         self._sessions[sid] = s
-        if isinstance(sid, int) and sid >= self._next_id:
-            self._next_id = sid + 1
+        self.session_ids.seen(sid)
         s.on_destroy(self._forget)
         return s
 
@@ -344,6 +341,11 @@ class Application(AppMessages):
                 token.encode(), session.token.encode())):
             await ws.close(4001, "Invalid session credentials")
             return None
+        refusal = self.session_ids.refusal(sid) if session is None and sid is not None else None
+        if refusal is not None:
+            self._log.info("pgwidgets: refused a page: %s", refusal)
+            await ws.close(4003, refusal)
+            return None
         fresh = False
         if session is None or not session.is_connected:
             gone = asyncio.ensure_future(ws.wait_closed())
@@ -362,7 +364,7 @@ class Application(AppMessages):
                 if session is None or self._sessions.get(sid) is not session:
                     # a new page, or an id we do not know (kept, so links survive a
                     # server restart), or a session destroyed while the page waited
-                    new_id = sid if sid is not None else self._allocate_id()
+                    new_id = sid if sid is not None else self.session_ids.allocate(self._sessions)
                     session = self._new_session(new_id, token if sid is not None else None)
                     fresh = True
                 self._admission.hold(session)

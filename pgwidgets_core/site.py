@@ -24,6 +24,7 @@ from . import bundle
 from .bundle import Bundle
 from .http import StaticServer
 from .httpmsg import Request
+from .routing import ROUTE_SCRIPT
 
 __all__ = ["Site", "url_host", "inject_ws_url", "relative_links", "ws_from_location",
            "WILDCARD"]
@@ -54,11 +55,15 @@ def ws_from_location(path: str) -> str:
             f" + location.pathname.replace(/[^/]*$/, '') + {json.dumps(path)}")
 
 
-def inject_ws_url(page: bytes, ws_url: str, *, expression: bool = False) -> bytes:
+def inject_ws_url(page: bytes, ws_url: str, *, expression: bool = False,
+                  route: bool = False) -> bytes:
     """The connector page with ``window.PGWIDGETS_WS_URL`` set first in its head (to a
-    JavaScript ``expression`` instead of a string if told)."""
+    JavaScript ``expression`` instead of a string if told); with ``route``, followed by
+    :data:`.routing.ROUTE_SCRIPT` (the session id in the WebSocket URL)."""
     value = ws_url if expression else f'"{ws_url}"'
     script = f'<script>window.PGWIDGETS_WS_URL = {value};</script>\n'.encode()
+    if route:
+        script += ROUTE_SCRIPT.encode()
     i = page.find(b"<head>")
     if i < 0:
         return script + page
@@ -87,6 +92,8 @@ class Site:
         self._page_source = b""        # remote.html as served (bundles linked), read once
         self._routes: dict[str, Any] = {}   # path -> make() -> (body, type): fonts...
         self.ws_path: str | None = None     # one-port mode: the WebSocket's path
+        #: The page's WebSocket URL carries its session id (for a proxy routing by it).
+        self.route_sessions = False
 
     @property
     def favicon(self) -> Path:
@@ -209,9 +216,12 @@ class Site:
 
     def connector_page(self, host_header: str | None) -> bytes:
         if self.ws_path is not None:
-            return inject_ws_url(self._page_source, ws_from_location(self.ws_path),
-                                 expression=True)
-        return inject_ws_url(self._page_source, self.ws_url(host_header))
+            page = inject_ws_url(self._page_source, ws_from_location(self.ws_path),
+                                 expression=True, route=self.route_sessions)
+        else:
+            page = inject_ws_url(self._page_source, self.ws_url(host_header),
+                                 route=self.route_sessions)
+        return page
 
     def _build_bundle(self, page: bytes) -> Bundle | None:
         """One script and one stylesheet for the ~94 asset files (see bundle.py);

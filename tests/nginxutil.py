@@ -25,10 +25,31 @@ def doc_block(heading: str) -> str:
     return re.search(r"```nginx\n(.*?)```", section, re.S).group(1)
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return s.getsockname()[1]
+
+
+def free_ports(n: int, host: str = "127.0.0.1") -> int:
+    """A port P such that P..P+n-1 are free on ``host`` (the launcher's workers)."""
+    for _ in range(50):
+        base = free_port(host)
+        if base + n > 65535:
+            continue
+        held = []
+        try:
+            for p in range(base, base + n):
+                s = socket.socket()
+                held.append(s)
+                s.bind((host, p))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+    raise RuntimeError(f"no {n} consecutive free ports on {host}")
 
 
 @contextmanager
@@ -36,9 +57,6 @@ def nginx(block: str, *, app_port: int | None, public_port: int, tmp: Path,
           cert: Path | None = None, key: Path | None = None,
           root: Path | None = None) -> Iterator[None]:
     """nginx serving ``block`` (the doc's, with its example ports and files replaced)."""
-    if not (os.path.isfile(NGINX) and os.access(NGINX, os.X_OK)):
-        pytest.fail(f"nginx not found at {NGINX}: run `make chromium` (apt-get install "
-                    "nginx-light)", pytrace=False)
     if root is not None:
         block = block.replace("root /srv/myapp;", f"root {root};")
     conf = (block.replace("127.0.0.1:9501", f"127.0.0.1:{app_port}")
@@ -50,6 +68,18 @@ def nginx(block: str, *, app_port: int | None, public_port: int, tmp: Path,
     assert f"127.0.0.1:{public_port}" in conf
     assert app_port is None or f"127.0.0.1:{app_port}" in conf
     assert root is None or f"root {root};" in conf
+    with serve_conf(conf, public_port=public_port, tmp=tmp):
+        yield
+
+
+@contextmanager
+def serve_conf(conf: str, *, public_port: int, tmp: Path,
+               public_host: str = "127.0.0.1") -> Iterator[None]:
+    """nginx serving the ``http``-context configuration ``conf``, listening at
+    public_host:public_port, until the block ends."""
+    if not (os.path.isfile(NGINX) and os.access(NGINX, os.X_OK)):
+        pytest.fail(f"nginx not found at {NGINX}: run `make chromium` (apt-get install "
+                    "nginx-light)", pytrace=False)
     temp = "".join(f"    {k}_temp_path {tmp}/{k};\n"
                    for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     (tmp / "nginx.conf").write_text(
@@ -62,7 +92,7 @@ def nginx(block: str, *, app_port: int | None, public_port: int, tmp: Path,
         deadline = time.monotonic() + 10
         while True:
             with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", public_port)) == 0:
+                if s.connect_ex((public_host, public_port)) == 0:
                     break
             if proc.poll() is not None or time.monotonic() > deadline:
                 out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
