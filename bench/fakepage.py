@@ -9,7 +9,9 @@ the pgwidgets-js connector page (answer ``init``, store ``session-info``, send a
 ``viewport``, answer every message that has an id, an array with an array), and
 prints ``opened`` when all are open; ``drop`` closes them and prints ``dropped``;
 ``count`` prints ``count K``: how many texts starting ``pgs-`` (the scale bench's
-setters) all pages received so far; ``quit`` (or EOF) exits.  Output lines are
+setters) all pages received so far; ``fire`` sends each open page's last
+``activated`` listener a callback (a click; bench/proxy.py) and prints ``fired``;
+``quit`` (or EOF) exits.  Output lines are
 flushed at once.
 """
 
@@ -36,6 +38,7 @@ class FakePage:
         self.next_wid = 1
         self.session: tuple | None = None
         self.sent_viewport = False
+        self.activated: int | None = None     # wid of the last ``activated`` listener
 
     def answer(self, msg: object) -> dict | None:
         if not isinstance(msg, dict):
@@ -46,6 +49,8 @@ class FakePage:
             return None
         if typ in _SILENT or mid is None:
             return None
+        if typ == "listen" and msg.get("action") == "activated":
+            self.activated = msg.get("wid")
         if typ in _ANSWERED:
             reply = {"type": "result", "id": mid}
             if typ == "create":
@@ -63,7 +68,7 @@ async def one_page(url: str, opened: list, n: int, ready: asyncio.Event,
     page = FakePage()
     # Default options, compression included: Chromium negotiates permessage-deflate.
     async with connect(url, max_size=None, open_timeout=300) as ws:
-        opened.append(ws)
+        opened.append((ws, page))
         if len(opened) == n:
             ready.set()
         serve = asyncio.ensure_future(_serve(ws, page))
@@ -96,13 +101,14 @@ async def pages(url: str) -> None:
     out = sys.stdout
     tasks: list[asyncio.Task] = []
     stop = asyncio.Event()
+    opened: list = []
     while True:
         line = (await loop.run_in_executor(None, sys.stdin.readline)).strip()
         if line.startswith("go "):
             n = int(line.split()[1])
             stop = asyncio.Event()
             ready = asyncio.Event()
-            opened: list = []
+            opened = []
             tasks = [asyncio.ensure_future(one_page(url, opened, n, ready, stop))
                      for _ in range(n)]
             await asyncio.wait_for(ready.wait(), 600)
@@ -111,6 +117,12 @@ async def pages(url: str) -> None:
             stop.set()
             await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
             print("dropped", flush=True, file=out)
+        elif line == "fire":
+            for ws, page in opened:
+                if page.activated is not None:
+                    await ws.send(json.dumps({"type": "callback", "wid": page.activated,
+                                              "action": "activated", "args": []}))
+            print("fired", flush=True, file=out)
         elif line == "count":
             print("count", _received[0], flush=True, file=out)
         else:                                 # "quit" or EOF

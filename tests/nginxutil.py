@@ -3,18 +3,17 @@ ports, in a temporary directory of its own (``make test`` installs nginx)."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-NGINX = os.environ.get("PGWIDGETS_NGINX", "/usr/sbin/nginx")
+from bench.nginxrun import NginxError, run_nginx
+
 DOC = Path(__file__).resolve().parents[1] / "docs" / "deployment.md"
 
 
@@ -77,38 +76,11 @@ def serve_conf(conf: str, *, public_port: int, tmp: Path,
                public_host: str = "127.0.0.1") -> Iterator[None]:
     """nginx serving the ``http``-context configuration ``conf``, listening at
     public_host:public_port, until the block ends."""
-    if not (os.path.isfile(NGINX) and os.access(NGINX, os.X_OK)):
-        pytest.fail(f"nginx not found at {NGINX}: run `make chromium` (apt-get install "
-                    "nginx-light)", pytrace=False)
-    temp = "".join(f"    {k}_temp_path {tmp}/{k};\n"
-                   for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (tmp / "nginx.conf").write_text(
-        f"{'user root;' if os.geteuid() == 0 else ''}\n"   # workers read pytest's 0700 dirs
-        f"daemon off;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log info;\n"
-        f"events {{}}\nhttp {{\n    access_log {tmp}/access.log;\n{temp}{conf}\n}}\n")
-    proc = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            with socket.socket() as s:
-                if s.connect_ex((public_host, public_port)) == 0:
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                log = (tmp / "error.log").read_text() if (tmp / "error.log").exists() else ""
-                pytest.fail(f"nginx did not start: {out}\n{log}")
-            time.sleep(0.05)
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+        with run_nginx(conf, public_port=public_port, tmp=tmp, public_host=public_host):
+            yield
+    except NginxError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 def self_signed(tmp: Path) -> tuple[Path, Path]:
