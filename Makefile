@@ -4,6 +4,7 @@
 #   make test    create .venv, install, install Chromium, Xvfb and nginx if missing, run pytest
 #   make bench   run the benchmarks (python -m bench) if they exist
 #   make bench-scale  scale in one process (python -m bench.scale; BENCH_ARGS=--quick)
+#   make bench-proxy  behind nginx: click direct vs nginx, 1 vs 2 workers (python -m bench.proxy)
 #   make stubs   regenerate the widget type stubs (Widgets.pyi) from pgwidgets-js
 #   make reference  regenerate docs/reference (a page and a Chromium screenshot per widget)
 #   make docs    build the documentation site (MkDocs, warnings are errors) into site/
@@ -64,7 +65,7 @@ endef
 
 # ---------------------------------------------------------------------------
 
-.PHONY: help venv chromium test demo bench bench-scale stubs reference docs clean print-python FORCE
+.PHONY: help venv chromium test demo bench bench-scale bench-proxy stubs reference docs clean print-python FORCE
 
 help:
 	@awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' $(firstword $(MAKEFILE_LIST))
@@ -139,6 +140,9 @@ bench: venv
 
 bench-scale: venv
 	$(VPY) -m bench.scale $(BENCH_ARGS)
+
+bench-proxy: venv chromium
+	$(VPY) -m bench.proxy $(BENCH_ARGS)
 
 stubs: venv
 	$(VPY) -m pgwidgets_core.stubgen
