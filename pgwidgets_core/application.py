@@ -57,11 +57,12 @@ class Application(AppMessages):
                  session_idle_timeout: float | None = None,
                  # Transport
                  compression: bool = False, ws_path: str | None = None, listen: bool = True,
-                 worker: str | None = None,
+                 worker: str | None = None, ping_interval: float | None = 20.0,
                  # Facades: who runs handlers (pgwidgets_sync passes its threads)
                  handler_runner: Runner | None = None) -> None:
         check_app_args(ws_port=ws_port, http_port=http_port, max_sessions=max_sessions,
                        call_timeout=call_timeout, session_idle_timeout=session_idle_timeout,
+                       ping_interval=ping_interval,
                        ws_sock=ws_sock, ws_path=ws_path, http_server=http_server,
                        listen=listen)
         self._ws_sock = ws_sock
@@ -78,6 +79,7 @@ class Application(AppMessages):
         self.call_timeout = call_timeout
         self.max_frame_size = max_frame_size
         self.compression = bool(compression)
+        self.ping_interval = ping_interval     # keepalive: a proxy never sees it idle
         # Without a logger, errors still reach stderr (logging's last resort).
         self.logger = logger or logging.getLogger("pgwidgets_core")
         self._log = self.logger
@@ -233,7 +235,8 @@ class Application(AppMessages):
         self._ws_server, self.ws_port, http_port = await self.site.serve(
             self.serve_page, ws_port=self.ws_port, http_port=self.http_port,
             http_server=self.http_server, ws_sock=self._ws_sock, ws_path=self.ws_path,
-            max_size=self.max_frame_size, compression="deflate" if self.compression else None)
+            max_size=self.max_frame_size, compression="deflate" if self.compression else None,
+            ping_interval=self.ping_interval)
         if self.http_server:
             self.http_port = http_port
         self._log.info("pgwidgets: open %s",

@@ -11,7 +11,8 @@ __all__ = ["check_app_args", "normalize_id", "callable_handler"]
 
 def check_app_args(*, ws_port: Any, http_port: Any, max_sessions: Any, call_timeout: Any,
                    session_idle_timeout: Any, ws_sock: Any, ws_path: Any = None,
-                   http_server: Any = True, listen: Any = True) -> None:
+                   http_server: Any = True, listen: Any = True,
+                   ping_interval: Any = 20.0) -> None:
     for name, port in (("ws_port", ws_port), ("http_port", http_port)):
         if not isinstance(port, int) or not 0 <= port <= 65535:
             raise ValueError(f"{name} must be a port number 0-65535, got {port!r}")
@@ -22,6 +23,10 @@ def check_app_args(*, ws_port: Any, http_port: Any, max_sessions: Any, call_time
     if session_idle_timeout is not None and not session_idle_timeout > 0:
         raise ValueError(f"session_idle_timeout must be positive or None, "
                          f"got {session_idle_timeout!r}")
+    if ping_interval is not None and not (isinstance(ping_interval, (int, float))
+                                          and ping_interval > 0):
+        raise ValueError(f"ping_interval must be a positive number of seconds or None, "
+                         f"got {ping_interval!r}")
     if ws_path is not None:
         if not isinstance(ws_path, str) or not ws_path.strip("/") or "?" in ws_path:
             raise ValueError(f"ws_path must be a URL path such as 'ws', got {ws_path!r}")

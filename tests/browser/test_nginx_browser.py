@@ -3,6 +3,7 @@ path prefix (page, click, reload, second tab, origins) and TLS (https page, wss 
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from pgwidgets_core import Application
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(90)]
 
 
-async def counter_app(public: str) -> Application:
-    app = Application(http_port=0, ws_path="ws", max_sessions=None, allowed_origins=[public])
+async def counter_app(public: str, **options) -> Application:
+    app = Application(http_port=0, ws_path="ws", max_sessions=None, allowed_origins=[public],
+                      **options)
 
     @app.on_connect
     async def setup(session):
@@ -78,6 +80,35 @@ async def test_through_nginx_under_a_prefix(browser, tmp_path):
                 async with connect(ws_url, origin="http://evil.example"):
                     pass
             assert refused.value.response.status_code == 403
+    finally:
+        await app.close()
+
+
+@pytest.mark.parametrize("ping, kept", [(0.5, True), (None, False)])
+async def test_idle_sessions_survive_the_proxy_timeout(browser, tmp_path, ping, kept):
+    """The doc's block with a 2 s proxy_read_timeout: pings keep an idle page's socket;
+    without them nginx drops it (the page then reconnects)."""
+    public_port = free_port()
+    public = f"http://127.0.0.1:{public_port}"
+    app = await counter_app(public, ping_interval=ping)
+    block = doc_block("nginx, one process, under a path prefix")
+    assert "proxy_read_timeout 1h;" in block
+    try:
+        with nginx(block.replace("proxy_read_timeout 1h;", "proxy_read_timeout 2s;"),
+                   app_port=app.http_port, public_port=public_port, tmp=tmp_path):
+            ctx = await browser.new_context()
+            try:
+                page = await ctx.new_page()
+                sockets = []
+                page.on("websocket", lambda ws: sockets.append(ws.url))
+                await page.goto(f"{public}/myapp/")
+                await expect(page.locator(".label-widget")).to_have_text("Ready")
+                await asyncio.sleep(6)                     # idle, three proxy timeouts
+                await page.get_by_text("Count", exact=True).click()
+                await expect(page.locator(".label-widget")).to_have_text("count 1")
+                assert (len(sockets) == 1) is kept, sockets
+            finally:
+                await ctx.close()
     finally:
         await app.close()
 
