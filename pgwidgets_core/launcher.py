@@ -3,7 +3,8 @@
     python -m pgwidgets_core serve myapp:make_app --workers 2 --port 9601 \\
         --origin https://example.com --nginx-conf /etc/nginx/conf.d/myapp.conf
 
-``make_app(**options)`` returns the :class:`~pgwidgets_core.Application` of one worker,
+``make_app(**options)`` returns the :class:`~pgwidgets_core.Application` (or a
+``pgwidgets_sync.Application``) of one worker,
 built with the ``options`` it is given (``http_port``, ``host``, ``ws_path``, ``worker``,
 ``max_sessions``, ``allowed_origins``; override any by passing your own value after
 them). Worker *k* is named ``w<k>`` and listens on ``port + k - 1``; its sessions are
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import inspect
 import os
 import signal
 import subprocess
@@ -67,15 +69,27 @@ def worker_main(argv: list[str]) -> int:
     p.add_argument("--origin", action="append", default=[])
     args = p.parse_args(argv)
     app = load_factory(args.factory)(**_worker_options(args, args.name, args.port))
-    asyncio.run(_run_worker(app, args.name))
+    if inspect.iscoroutinefunction(app.run):
+        asyncio.run(_run_worker(app, args.name))
+    else:                                      # a pgwidgets_sync.Application
+        def interrupt(*_: Any) -> None:
+            raise KeyboardInterrupt            # its run() closes on Ctrl-C
+        signal.signal(signal.SIGTERM, interrupt)
+        app.start()
+        _serving(args.name, app.url)
+        app.run()
     return 0
+
+
+def _serving(name: str, url: str) -> None:
+    print(f"pgwidgets: worker {name} (pid {os.getpid()}) serving on {url}", flush=True)
 
 
 async def _run_worker(app: Any, name: str) -> None:
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(app.close()))
     await app.start()
-    print(f"pgwidgets: worker {name} (pid {os.getpid()}) serving on {app.url}", flush=True)
+    _serving(name, app.url)
     await app.run()
 
 

@@ -169,3 +169,39 @@ def test_serve_refuses_a_bad_factory_before_starting_workers():
     usage = subprocess.run([sys.executable, "-m", "pgwidgets_core"], capture_output=True,
                            text=True, timeout=30)
     assert usage.returncode == 2 and "serve MODULE:FACTORY" in usage.stdout
+
+
+@pytest.mark.parametrize("factory, flavour", [("make_async", "async"), ("make_sync", "sync")])
+async def test_a_worker_process_serves_an_async_or_a_blocking_app_and_stops_on_sigterm(
+        factory, flavour):
+    import asyncio
+    import os
+    import signal
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    here = Path(__file__).resolve()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(here.parents[2]), str(here.parent), os.environ.get("PYTHONPATH", "")])}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pgwidgets_core", "worker", f"worker_apps:{factory}",
+        "--name", "w7", "--port", str(port), env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        line = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()
+        assert re.match(rf"pgwidgets: worker w7 \(pid {proc.pid}\) serving on "
+                        rf"http://127.0.0.1:{port}/", line), line
+        fb = FakeBrowser(f"ws://127.0.0.1:{port}/ws", origin=f"http://127.0.0.1:{port}")
+        async with fb:
+            sid, _ = await fb.wait_session_info()
+            assert sid.startswith("w7-")
+            await fb.wait_for(lambda b: b.find("Label"), what="the label")
+            [label] = fb.find("Label")
+            assert label.args[0] == f"{flavour} {sid}"
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 20) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
