@@ -323,6 +323,23 @@ def m_rss(env: Env, n: int, pages: int) -> dict:
     return {"samples": samples, "pages": pages}
 
 
+def m_rss_process(env: Env, n: int) -> dict:
+    """VmRSS of this whole process once one real Chromium page (through DevTools, as
+    in ``rss``) has a session of 100 Labels: what a small app costs to run."""
+    env.log.work = "labels100"
+    with _DevToolsChromium() as chrome:
+        samples = []
+        for _ in range(n):
+            k = len(env.log.finished)
+            chrome.open(env.impl.url)
+            env.log.wait("finished", k + 1)
+            time.sleep(1.0)                             # late callbacks (resize, map)
+            gc.collect()
+            samples.append(rss_bytes())
+            break                                       # one session per process
+    return {"samples": samples}
+
+
 class _DevToolsChromium:
     def __enter__(self) -> _DevToolsChromium:
         self._dir = tempfile.TemporaryDirectory(prefix="pgb-chromium-")

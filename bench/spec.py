@@ -69,6 +69,10 @@ METRICS: dict[str, dict] = {
         title="RSS per connected session", samples=(1, 1), timeout=240,
         doc="VmRSS growth per additional real Chromium page (each a new session "
             "building TopLevel+VBox+Label+Button with a callback)"),
+    "rss_process": dict(
+        title="process RSS, one 100-label session", samples=(1, 1), timeout=240,
+        doc="VmRSS of the driver process (app and harness) after one real Chromium page "
+            "got a session of TopLevel+VBox+100 Labels"),
     "fake50": dict(
         title=f"{FAKE_SESSIONS} fake sessions x {FAKE_SETTERS} setters", samples=(2, 1),
         timeout=240,
@@ -88,7 +92,7 @@ METRICS: dict[str, dict] = {
 
 # Run order: each floor runs next to the metric it is the floor of.
 ORDER = ("open", "build500", "settext", "batch", "buffer", "floor_browser", "query",
-         "click", "click_input", "reload", "bytes", "rss", "floor_py", "fake50")
+         "click", "click_input", "reload", "bytes", "rss", "rss_process", "floor_py", "fake50")
 assert sorted(ORDER) == sorted(METRICS)
 
 # Extra numbers per metric.
@@ -133,6 +137,8 @@ ROWS: list[dict] = [
     dict(key="reload", metric="reload", stat="median", unit="ms", scale=1e3, goal=("<=", 0.15)),
     dict(key="bytes", metric="bytes", stat="median", unit="B", scale=1, goal=("<=", 0.7)),
     dict(key="rss", metric="rss", stat="median", unit="KiB", scale=1 / 1024, goal=None),
+    dict(key="rss_process", metric="rss_process", stat="median", unit="MiB", scale=1 / 2**20,
+         goal=("<=", 1.0)),
     dict(key="fake50", metric="fake50", stat="median", unit="ms", scale=1e3, goal=("<=", 0.2)),
     dict(key="floor_py", metric="floor_py", stat="median", unit="us", scale=1e6, goal=None),
     dict(key="floor_browser", metric="floor_browser", stat="median", unit="us", scale=1e6,

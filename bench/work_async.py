@@ -204,6 +204,11 @@ async def labels_ui(session, flush, n):
     return labels
 
 
+async def labels100(session, flush):
+    """The "rss_process" UI: 100 Labels in a shown window."""
+    await labels_ui(session, flush, 100)
+
+
 async def batched_texts(session, flush, labels, calls, tag):
     """``calls`` set_text calls spread over ``labels``, in one ``session.batch()``,
     until the page applied them; seconds."""

@@ -66,7 +66,7 @@ class StaticServer:
         self._log = logger or logging.getLogger(__name__)
         self._extra_routes = dict(extra_routes or {})
         # path -> (body, content type, etag): content-addressed, cached for a year.
-        self._immutable: dict[str, tuple[bytes, str, str]] = {}
+        self._immutable: dict[str, tuple[bytes | Path, str, str]] = {}
         self.header_timeout = header_timeout
         self.idle_timeout = idle_timeout
         self._cache: dict[Path, _Entry] = {}
@@ -79,10 +79,13 @@ class StaticServer:
         """Serve ``make()`` -> ``(body, content type)`` at exact path ``path``."""
         self._extra_routes[path] = make
 
-    def add_immutable(self, path: str, body: bytes, content_type: str) -> None:
+    def add_immutable(self, path: str, body: bytes | Path, content_type: str) -> None:
         """Serve ``body`` at ``path``, which names this content for good (a hash in
-        the name): browsers may keep it a year without asking again."""
-        self._immutable[path] = (body, content_type, content_etag(body))
+        the name): browsers may keep it a year without asking again. ``body`` may be
+        a file, read at each request (its content must not change: the name says it)
+        and not kept in memory."""
+        etag = f'"{path.rsplit("/", 1)[-1]}"' if isinstance(body, Path) else content_etag(body)
+        self._immutable[path] = (body, content_type, etag)
 
     @property
     def favicon(self) -> Path | None:
@@ -259,6 +262,8 @@ class StaticServer:
                 return 200, [("Content-Type", HTML), ("Cache-Control", "no-store")], page, None
             if path in self._immutable:
                 body, ctype, etag = self._immutable[path]
+                if isinstance(body, Path):
+                    body = await asyncio.to_thread(body.read_bytes)
                 return 200, [("Content-Type", ctype)], body, etag
             if path in self._extra_routes:
                 body, ctype = self._extra_routes[path]()

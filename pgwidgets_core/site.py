@@ -20,8 +20,8 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Response
 
-from . import bundle
 from .bundle import Bundle
+from .bundlecache import BundleFiles, find_or_build
 from .http import StaticServer
 from .httpmsg import Request
 from .routing import ROUTE_SCRIPT
@@ -151,8 +151,10 @@ class Site:
         found = await asyncio.to_thread(self._build_bundle, source)
         if found is not None:
             source = found.rewrite(source)
-            http.add_immutable(found.script_path, found.script, "text/javascript; charset=utf-8")
-            http.add_immutable(found.style_path, found.style, "text/css; charset=utf-8")
+            script, style = ((found.script_file, found.style_file)
+                             if isinstance(found, BundleFiles) else (found.script, found.style))
+            http.add_immutable(found.script_path, script, "text/javascript; charset=utf-8")
+            http.add_immutable(found.style_path, style, "text/css; charset=utf-8")
         self._page_source = relative_links(source)
         self._page = self.connector_page(None)
         return http
@@ -223,13 +225,13 @@ class Site:
                                  route=self.route_sessions)
         return page
 
-    def _build_bundle(self, page: bytes) -> Bundle | None:
+    def _build_bundle(self, page: bytes) -> Bundle | BundleFiles | None:
         """One script and one stylesheet for the ~94 asset files (see bundle.py);
         None when switched off (``PGWIDGETS_BUNDLE=0``) or the sources are not of
         the forms the bundler knows: then the page loads the files one by one."""
         if os.environ.get("PGWIDGETS_BUNDLE", "1") == "0":
             return None
-        found = bundle.build(Path(self.static_path), page)
+        found = find_or_build(Path(self.static_path), page)
         if found is None:
             self._log.info("pgwidgets: assets served unbundled (unrecognised sources)")
         return found
