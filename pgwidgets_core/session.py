@@ -26,6 +26,7 @@ from .events import Answered, Failed, Fired, Malformed, Reported, TimerSet
 from .widget import Widget, widget_class, wrap
 
 if TYPE_CHECKING:
+    from .registry import WidgetRegistry
     from .Widgets import Namespace
     from .application import Application
 
@@ -33,24 +34,31 @@ __all__ = ["Session", "WidgetNamespace"]
 
 
 class WidgetNamespace:
-    """``session.get_widgets()``: ``W.Button(...)`` is ``Button(session, ...)``."""
+    """``session.get_widgets()``: ``W.Button(...)`` is ``Button(session, ...)``.
 
-    __slots__ = ("_session",)
+    Classes are made when first named (``make(name)``, cached there), not all at once;
+    ``registry`` holds the app's own (``app.register_widget``). The blocking facade
+    passes its session, registry and class maker."""
 
-    def __init__(self, session: Session) -> None:
+    __slots__ = ("_session", "_registry", "_make")
+
+    def __init__(self, session: Any, registry: WidgetRegistry,
+                 make: Callable[[str], Any] = widget_class) -> None:
         self._session = session
+        self._registry = registry
+        self._make = make
 
     def __getattr__(self, name: str) -> Any:
-        own = self._session.app.widget_classes.get(name)   # app.register_widget(...)
+        own = self._registry.get(name)                 # app.register_widget(...)
         if own is not None:
             return partial(own, self._session)
         if name.startswith("_") or name not in catalog():
             raise AttributeError(f"pgwidgets-js has no widget class {name!r} (and none "
                                  f"was registered with app.register_widget)")
-        return partial(widget_class(name), self._session)
+        return partial(self._make(name), self._session)
 
     def __dir__(self) -> list[str]:
-        return sorted({*catalog(), *self._session.app.widget_classes.names()})
+        return sorted({*catalog(), *self._registry.names()})
 
 
 class Session:
@@ -239,7 +247,7 @@ class Session:
 
         ``W = session.get_widgets(); btn = await W.Button("Click me")``
         """
-        return cast("Namespace", WidgetNamespace(self))   # typed by Widgets.pyi
+        return cast("Namespace", WidgetNamespace(self, self._app.widget_classes))  # Widgets.pyi
 
     async def make_timer(self, duration: float = 0) -> Widget:
         """Create a Timer (non-visual; it runs in the page) and return it."""

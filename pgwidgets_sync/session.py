@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import types
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Iterator, cast
 
-from pgwidgets_core.catalog import catalog
-from pgwidgets_core.session import Session as CoreSession
+from pgwidgets_core.session import Session as CoreSession, WidgetNamespace
 
 from .dispatch import Lane
 from .portal import Reply
@@ -28,7 +26,7 @@ class Session(Proxy):
     (``per_session``), the one in ``app.run()`` (``serialized``) or a pool's.
     """
 
-    __slots__ = ("_lane", "_namespace", "_namespace_own", "__weakref__")
+    __slots__ = ("_lane", "__weakref__")
 
     if TYPE_CHECKING:       # the core's other methods, mirrored at import (proxy.mirror)
         def __getattr__(self, name: str) -> Any: ...
@@ -37,8 +35,6 @@ class Session(Proxy):
         # Loop thread only: made by to_sync.
         self._app, self._core = app, core
         self._lane: Lane = app._runner.lane(app._core.dispatcher.lane(core))
-        self._namespace: types.SimpleNamespace | None = None
-        self._namespace_own: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"<sync Session {self._core.id!r}>"
@@ -51,14 +47,9 @@ class Session(Proxy):
     def get_widgets(self) -> Namespace:
         """A namespace of blocking widget constructors bound to this session:
         ``W = session.get_widgets(); btn = W.Button("Click me")``."""
-        reg = self._app.widget_classes                # app.register_widget(...)
-        own = {name: cls for name in reg.names() if (cls := reg.get(name)) is not None}
-        if self._namespace is None or self._namespace_own != own:
-            self._namespace_own = own
-            self._namespace = types.SimpleNamespace(**{
-                **{name: partial(widget_class(name), self) for name in catalog()},
-                **{name: partial(cls, self) for name, cls in own.items()}})
-        return cast("Namespace", self._namespace)   # typed by Widgets.pyi
+        # Classes are made when first named (as in the core), not all 52 at once.
+        return cast("Namespace", WidgetNamespace(self, self._app.widget_classes,
+                                                 widget_class))   # typed by Widgets.pyi
 
     def walk_widget_tree(self) -> Iterator[Widget]:
         """Yield every widget, parents before children (a snapshot)."""
