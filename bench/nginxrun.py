@@ -14,6 +14,33 @@ from typing import Iterator
 NGINX = os.environ.get("PGWIDGETS_NGINX", "/usr/sbin/nginx")
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def free_ports(n: int, host: str = "127.0.0.1") -> int:
+    """A port P such that P..P+n-1 are free on ``host`` now (a probe: bound and let go;
+    for workers that listen on consecutive ports)."""
+    for _ in range(50):
+        base = free_port(host)
+        if base + n > 65535:
+            continue
+        held = []
+        try:
+            for p in range(base, base + n):
+                held.append(socket.socket())
+                held[-1].bind((host, p))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+    raise RuntimeError(f"no {n} consecutive free ports on {host}")
+
+
 class NginxError(RuntimeError):
     pass
 

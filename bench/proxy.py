@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,27 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from browser import CLICK_SETUP, Browser  # noqa: E402
-from nginxrun import run_nginx  # noqa: E402
-
-
-def free_ports(n: int) -> int:
-    """P with P..P+n-1 free (a probe: the ports are bound and let go at once)."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        held = []
-        try:
-            for p in range(base, base + n):
-                held.append(socket.socket())
-                held[-1].bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in held:
-                s.close()
-    raise RuntimeError(f"no {n} consecutive free ports")
+from nginxrun import free_ports, run_nginx  # noqa: E402
 
 
 @contextmanager

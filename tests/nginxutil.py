@@ -4,7 +4,6 @@ ports, in a temporary directory of its own (``make test`` installs nginx)."""
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from bench.nginxrun import NginxError, run_nginx
+from bench.nginxrun import NginxError, free_port, free_ports, run_nginx  # noqa: F401
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "deployment.md"
 
@@ -22,33 +21,6 @@ def doc_block(heading: str) -> str:
     text = DOC.read_text()
     section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
     return re.search(r"```nginx\n(.*?)```", section, re.S).group(1)
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-def free_ports(n: int, host: str = "127.0.0.1") -> int:
-    """A port P such that P..P+n-1 are free on ``host`` (the launcher's workers)."""
-    for _ in range(50):
-        base = free_port(host)
-        if base + n > 65535:
-            continue
-        held = []
-        try:
-            for p in range(base, base + n):
-                s = socket.socket()
-                held.append(s)
-                s.bind((host, p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in held:
-                s.close()
-    raise RuntimeError(f"no {n} consecutive free ports on {host}")
 
 
 @contextmanager
