@@ -213,8 +213,13 @@ class Engine:
     def query(self, rec: Record, method: str, args: list[Any], waiter: Any) -> bool:
         """Ask the primary page for ``method(*args)``; False without a page."""
         self.check_open()
-        return self.send(protocol.call(rec.wid, method, args), Call(rec, method, args),
-                         waiter=waiter)
+
+        def result(reply: Reply) -> Any:
+            value = self.decode(reply.value)
+            models.answered(self.tree, rec, method, args, value)
+            return value
+        return self.send(protocol.call(rec.wid, method, args),
+                         Call(rec, method, args, result=result), waiter=waiter)
 
     def listen(self, rec: Record, action: str) -> None:
         if action not in rec.listens:

@@ -308,6 +308,13 @@ def track(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
         rec.create_args[1] = args[0]          # rebuilt refs are created where they are
 
 
+def answered(tree: Tree, rec: Record, method: str, args: list[Any], value: Any) -> None:
+    """The page answered the program's query ``rec.method(*args)`` with ``value``
+    (decoded): widgets it made for the answer are folded into the records."""
+    if rec.defn.name in ("TextSource", "TextBufferRef"):
+        textsource.answered(tree, rec, method, args, value)
+
+
 def on_pulled(tree: Tree, rec: Record, key: str, value: tuple[Any, ...]) -> None:
     """A value asked from the page after a user change (see PULLS) is about to be
     recorded under ``key``."""

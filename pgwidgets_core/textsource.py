@@ -6,6 +6,12 @@ in one go: the text as the constructor argument, ``create_tag`` per definition,
 ``_restoreTagIntervals``, and each TextBufferRef created at its current offset. Edits
 made in the page arrive as a new text (pulled after ``changed``); the difference is
 applied here with the page's own rules for moving tags and refs.
+
+Refs the page makes and hands back (``get_ref_line_start(1)``, ``create_ref(5)``,
+``ref.copy()``...) are placed by the same rules the page uses: their offset is
+computed from the model when the answer arrives (the page answers after every call
+made before the query, so the model shows the page's text), and they become refs
+like the program's own, moved by edits and created again by a rebuild.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any, cast
 
 from .state import Record, Tree
 
-__all__ = ["icon_refs", "model", "on_call", "on_text", "replay"]
+__all__ = ["answered", "icon_refs", "model", "on_call", "on_text", "replay"]
 
 
 class TextModel:
@@ -166,6 +172,79 @@ def on_call(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
         if s is not None and e is not None:
             _replace(tree, rec, min(s, e), max(s, e), "")
     _sync_ctor(rec)
+
+
+def _line_start(text: str, lineno: Any) -> int:
+    """TextSource.js ``_offsetOfLineStart``: past the last line the end, below 0 zero."""
+    if not isinstance(lineno, int) or lineno <= 0:
+        return 0
+    off = 0
+    for _ in range(lineno):
+        nl = text.find("\n", off)
+        if nl < 0:
+            return len(text)
+        off = nl + 1
+    return off
+
+
+def _line_end(text: str, lineno: Any) -> int:
+    nl = text.find("\n", _line_start(text, lineno))
+    return len(text) if nl < 0 else nl
+
+
+def _clamp(text: str, offset: Any) -> int | None:
+    if not isinstance(offset, int) or isinstance(offset, bool):
+        return None
+    return min(max(offset, 0), len(text))
+
+
+def _arg(args: list[Any], i: int, default: Any = None) -> Any:
+    return args[i] if len(args) > i else default
+
+
+def _made(text: str, method: str, args: list[Any]) -> list[tuple[int | None, Any]] | None:
+    """Where the refs a TextSource query answers with are, as (offset, gravity), in the
+    order of the answer; None for a query whose refs only the page can place."""
+    if method == "get_ref_start":
+        return [(0, "right")]
+    if method == "get_ref_end":
+        return [(len(text), "right")]
+    if method == "get_ref_bounds":
+        return [(0, "right"), (len(text), "right")]
+    if method == "get_ref_line_start":
+        return [(_line_start(text, _arg(args, 0)), "right")]
+    if method == "get_ref_line_end":
+        return [(_line_end(text, _arg(args, 0)), "right")]
+    if method == "create_ref":
+        return [(_clamp(text, _arg(args, 0)), _arg(args, 1, "right"))]
+    if method == "create_named_ref":
+        return [(_clamp(text, _arg(args, 1)), _arg(args, 2, "right"))]
+    return None
+
+
+def answered(tree: Tree, rec: Record, method: str, args: list[Any], value: Any) -> None:
+    """The page answered ``rec.method(*args)`` with ``value`` (decoded): the refs it
+    made get their buffer, offset and gravity, and are kept for rebuilds."""
+    if rec.defn.name == "TextSource":
+        buf, made = rec, _made(model(rec).text, method, args)
+    elif rec.defn.name == "TextBufferRef" and method == "copy" and rec.create_args:
+        buf = tree.lookup(rec.create_args[0])
+        made = [(_offset(tree, rec.obj), rec.read("gravity") or "right")]
+    else:
+        return
+    refs = value if isinstance(value, list) else [value]
+    if buf is None or made is None or len(refs) != len(made):
+        return
+    for obj, (offset, gravity) in zip(refs, made):
+        r = tree.lookup(obj)
+        if r is None or r.defn.name != "TextBufferRef" or r.create_args or offset is None:
+            continue                   # not a page-made ref, or one placed already
+        if gravity not in ("left", "right"):
+            gravity = "right"
+        r.create_args[:] = [buf.obj, offset, gravity]
+        r.seeded.update(buffer=(buf.obj,), gravity=(gravity,))
+        _set_ref(r, offset)
+        tree.add(r)                    # created again by a rebuild, like the program's
 
 
 def icon_refs(rec: Record) -> list[Any]:

@@ -96,17 +96,53 @@ class Scene:
         self.probes.append((widget, body))
 
     @asynccontextmanager
-    async def user(self, settle: float = 0.0, *, changes: bool = True):
+    async def user(self, settle: float = 0.0, *, changes: bool = True,
+                   synced: Callable[[], Awaitable[None]] | None = None):
         """Wrap the user's actions: the page is snapshot before them (they must
         change it, unless ``changes`` is false), and after them Python has
-        received every callback they caused."""
+        received every callback they caused (``synced`` waits for that where a
+        fixed ``settle`` cannot: a loaded machine delays a wheel's scrolling)."""
         await self.session.flush()
         if changes:
             self.before_user = await self.full_snapshot()
         yield
         if settle:
             await asyncio.sleep(settle)     # debounced callbacks (scroll 150 ms, input 300 ms)
+        if synced is not None:
+            await synced()
         await self.session.flush()
+
+    def scrolled(self, widget, moved: Callable[[Any], bool], what: str, *,
+                 again: Callable[[], Awaitable[None]] | None = None,
+                 getter: str = "get_scroll_position",
+                 timeout: float = 10.0) -> Callable[[], Awaitable[None]]:
+        """For :meth:`user`: wait until ``widget``'s scroll position in the page satisfies
+        ``moved``, stopped changing (the same over 0.3 s, twice the page's 150 ms
+        debounce of ``scrolled``) and is the one Python recorded. A page that has not
+        moved after 1.5 s gets the user's action ``again`` (a loaded Chromium can lose a
+        wheel or a click: the compositor hit-tests layers the busy page has not
+        committed yet), at most three times."""
+        async def wait() -> None:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + timeout
+            acted, tries = loop.time(), 0
+            prev = None
+            while True:
+                shown = await page_state(self.page, widget, f"return w.{getter}()")
+                kept = await value(getattr(widget, getter)())
+                if shown == prev and moved(shown) and isinstance(kept, (list, tuple)) \
+                        and len(kept) == len(shown) \
+                        and all(abs(a - b) < 1e-6 for a, b in zip(kept, shown)):
+                    return
+                assert loop.time() < deadline, \
+                    f"{what}: the page shows {shown}, Python recorded {kept} ({tries} retries)"
+                if again is not None and not moved(shown) and tries < 3 \
+                        and loop.time() - acted > 1.5:
+                    await again()
+                    acted, tries = loop.time(), tries + 1
+                prev = shown
+                await asyncio.sleep(0.3)
+        return wait
 
     async def full_snapshot(self) -> list[str]:
         lines = await stable_snapshot(self.page, mask=self.mask, style_mask=self.style_mask)
@@ -330,10 +366,13 @@ async def _(s):
     await sa.set_scroll_percent(0.1, 0.2)
     s.target = sa
     await s.host_single(sa)
-    async with s.user():
+    async def click():
         bar = of(s.page, sa, ".abstractscrollarea-vbar")
         box = await bar.bounding_box()
         await bar.click(position={"x": box["width"] / 2, "y": box["height"] * 0.9})
+    async with s.user(synced=s.scrolled(sa, lambda pct: pct[1] > 0.5, "the user's click",
+                                        again=click, getter="get_scroll_percent")):
+        await click()
     pct = await value(sa.get_scroll_percent())
     s.expect(isinstance(pct, (list, tuple)) and pct[1] > 0.5,
              f"AbstractScrollArea.get_scroll_percent() after the user's click: {pct}")
@@ -351,13 +390,16 @@ async def _(s):
     await s.host_single(sa)
     await s.session.flush()
     await sa.set_scroll_position(0, 0.25)
-    async with s.user(settle=0.4):
+    async def wheel():
         # the viewport does not scroll natively (overflow: hidden): the wheel acts
         # on the scroll bar
         box = await of(s.page, sa, ".abstractscrollarea-vbar").bounding_box()
         await s.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 30)
         for _ in range(4):
             await s.page.mouse.wheel(0, 100)
+    async with s.user(synced=s.scrolled(sa, lambda pos: pos[1] > 0.25, "the user's wheel",
+                                        again=wheel)):
+        await wheel()
     pos = await value(sa.get_scroll_position())
     s.expect(isinstance(pos, (list, tuple)) and pos[1] > 0.25,
              f"ScrollArea.get_scroll_position() after the user's wheel: {pos}")
@@ -832,10 +874,13 @@ async def _(s):
         await hv.append_html(f"<p>paragraph {i}</p>")
     s.target = hv
     await s.host_single(hv, size=(300, 180))
-    async with s.user(settle=0.4):
+    async def wheel():
         box = await of(s.page, hv, ".htmlview-content").bounding_box()
         await s.page.mouse.move(box["x"] + 50, box["y"] + 50)
         await s.page.mouse.wheel(0, 300)
+    async with s.user(synced=s.scrolled(hv, lambda pos: pos[1] > 0, "the user's wheel",
+                                        again=wheel)):
+        await wheel()
     pos = await value(hv.get_scroll_position())
     s.expect(isinstance(pos, (list, tuple)) and pos[1] > 0,
              f"HtmlView.get_scroll_position() after the user's wheel: {pos}")

@@ -1,5 +1,6 @@
 """A TextSource driven as the reference's blocking TextSource is: scrolled to a line and
-to the end, a tooltip shown, gutter icons set one per ref, kept by a reload, cleared."""
+to the end, a tooltip shown, gutter icons set one per ref, kept by a reload, cleared; tags
+between refs the page made (get_ref_line_start...) redrawn by a reload."""
 
 from __future__ import annotations
 
@@ -58,4 +59,44 @@ async def test_scroll_tooltip_and_icons_in_the_page(app, page):
     assert await page.evaluate(ICONS) == 0
     await reload_and_wait(page, session)
     assert await page.evaluate(ICONS) == 0, "cleared icons came back after a reload"
+    assert not errors, errors
+
+
+RED = """() => [...document.querySelectorAll('.textsource-line span')]
+    .filter(s => getComputedStyle(s).color === 'rgb(255, 0, 0)').map(s => s.textContent)"""
+
+
+async def test_a_tag_between_refs_the_page_made_is_kept_by_a_reload(app, page):
+    """Refs from get_ref_line_start / get_ref_line_end / create_ref (made by the page, not
+    by Python): a tag between them is drawn after a reload, and the refs are there too."""
+    session = app.create_session()
+    errors = []
+    session.on_error(lambda _s, err: errors.append(err))
+    W = session.get_widgets()
+    top = await W.TopLevel(title="Tags")
+    ts = await W.TextSource("\n".join(f"line {i}" for i in range(10)))
+    await top.set_widget(ts)
+    await top.resize(320, 260)
+    await top.show()
+    await goto_and_wait(page, session)                # the page answers the queries
+    await ts.create_tag("hot", foreground="rgb(255, 0, 0)")
+    start, end = await ts.get_ref_line_start(2), await ts.get_ref_line_end(2)
+    await ts.apply_tag("hot", start, end)
+    await ts.apply_tag("hot", await ts.create_ref(len("line 0\nli")),
+                       await ts.create_ref(len("line 0\nline")))
+    await session.flush()
+    assert await page.evaluate(RED) == ["ne", "line 2"]
+
+    await reload_and_wait(page, session)
+    assert await page.evaluate(RED) == ["ne", "line 2"], "the tags were not redrawn"
+    assert await end.get_line_column() == [2, 6]     # the page's own ref, made again
+    await ts.insert_text(start, ">> ")               # at a ref of the new page
+    await session.flush()
+    edited = await page.evaluate(RED)
+    assert edited == ["ne", "line 2"]                # the tag's start moved with the text
+    assert (start.get_offset(), end.get_offset()) == (17, 23)    # as the page's refs:
+    assert [await start.get_line_column(), await end.get_line_column()] == [[2, 3], [2, 9]]
+    await reload_and_wait(page, session)
+    assert await page.evaluate(RED) == edited
+    assert [await start.get_line_column(), await end.get_line_column()] == [[2, 3], [2, 9]]
     assert not errors, errors

@@ -171,11 +171,7 @@ SCRIPTS = {
     "subclass_async": subclass_script,
 }
 # programs that cannot pass on this library, with why: strict, so a fix is noticed
-XFAIL_OURS: dict[str, str] = {
-    "editor_sync": "TextSource.apply_tag: the tagged range is drawn (a coloured span) on the "
-                   "first page, but after a reload the line comes back without the span; the "
-                   "reference replays its tag intervals on reconnect",
-}
+XFAIL_OURS: dict[str, str] = {}
 
 
 def cases():
