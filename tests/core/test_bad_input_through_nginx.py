@@ -67,9 +67,9 @@ async def setup(tmp_path):
         await app.close()
 
 
-async def bad_page(s: Setup, path: str, **kw) -> tuple[FakeBrowser, Any]:
+async def bad_page(s: Setup, path: str) -> tuple[FakeBrowser, Any]:
     """A fresh page on ``path`` with a widget of its own; its server-side session."""
-    fb = FakeBrowser(s.urls[path], origin=s.origin, **kw)
+    fb = FakeBrowser(s.urls[path], origin=s.origin)
     s.bad.append(fb)
     await fb.connect()
     sid, _ = await fb.wait_session_info()
