@@ -13,10 +13,11 @@ from typing import Any, Callable, Iterable
 
 import pgwidgets_js
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
 
 from . import protocol
 from .admission import Admission, Expiry
-from .connection import Connection, PageSocket, Writers, greet
+from .connection import Connection, PageSocket, Writers, greet, remote_of
 from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError
 from .fonts import Fonts, AppMessages
@@ -342,6 +343,8 @@ class Application(AppMessages):
         session = self._sessions.get(sid) if sid is not None else None
         if session is not None and (token is None or not hmac.compare_digest(
                 token.encode(), session.token.encode())):
+            self._log.warning("pgwidgets: refused a page from %s for session %r: %s token",
+                              remote_of(ws), sid, "no" if token is None else "wrong")
             await ws.close(4001, "Invalid session credentials")
             return None
         refusal = self.session_ids.refusal(sid) if session is None and sid is not None else None
@@ -368,6 +371,10 @@ class Application(AppMessages):
                     # a new page, or an id we do not know (kept, so links survive a
                     # server restart), or a session destroyed while the page waited
                     new_id = sid if sid is not None else self.session_ids.allocate(self._sessions)
+                    if sid is not None:
+                        self._log.info("pgwidgets: a page from %s presented session %r, "
+                                       "which this process does not hold: a new session "
+                                       "of that id was made", remote_of(ws), sid)
                     session = self._new_session(new_id, token if sid is not None else None)
                     fresh = True
                 self._admission.hold(session)
@@ -391,8 +398,13 @@ class Application(AppMessages):
             async for data in conn.ws:
                 session._receive(conn, data)
                 write_all()                   # what the frame's handlers sent, at once
-        except ConnectionClosed:
-            pass
+        except ConnectionClosed as exc:
+            # The one bad input that ends a connection: websockets refuses a frame
+            # over max_size (close 1009) before we see it. Say so in our own log.
+            if exc.sent is not None and exc.sent.code == CloseCode.MESSAGE_TOO_BIG:
+                self._log.warning("pgwidgets: session %r: closed the page at %s (1009): %s; "
+                                  "Application(max_frame_size=%s)", session.id, conn.remote,
+                                  exc.sent.reason, self.max_frame_size)
 
     def _dispatch_hooks(self, handlers: list[Callable[..., Any]], session: Session, what: str) -> None:
         for h in handlers:

@@ -20,7 +20,7 @@ from .errors import ProtocolError
 from .pages import Page
 from .protocol import Reply
 
-__all__ = ["Connection", "PageSocket", "Writers", "answer", "greet"]
+__all__ = ["Connection", "PageSocket", "Writers", "answer", "greet", "remote_of"]
 
 _HANDSHAKE_TIMEOUT = 10.0
 
@@ -37,6 +37,12 @@ class PageSocket(Protocol):
     def __aiter__(self) -> AsyncIterator[str | bytes]: ...
     async def close(self, code: int = 1000, reason: str = "") -> None: ...
     async def wait_closed(self) -> None: ...
+
+
+def remote_of(ws: Any) -> str:
+    """``host:port`` of the peer of ``ws`` (behind a proxy: the proxy's), or ``?``."""
+    addr = getattr(ws, "remote_address", None)
+    return f"{addr[0]}:{addr[1]}" if addr else "?"
 
 
 async def greet(ws: PageSocket, log: logging.Logger) -> Reply | None:
@@ -90,8 +96,7 @@ class Connection:
 
     @property
     def remote(self) -> str:
-        addr = getattr(self.ws, "remote_address", None)
-        return f"{addr[0]}:{addr[1]}" if addr else "?"
+        return remote_of(self.ws)
 
     @property
     def closed(self) -> bool:

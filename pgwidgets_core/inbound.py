@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import models, protocol
 from .catalog import widget_def
+from .errors import ProtocolError
 from .events import Fired, Reported
 from .pages import Call, Page
 from .protocol import CallbackEvent, Ref, Reply, UploadChunk
@@ -25,9 +26,12 @@ def callback(engine: Engine, page: Page, ev: CallbackEvent, now: float) -> None:
     """A ``callback`` message from ``page``."""
     if page.rebuilding and ev.action != "map":
         return                               # echoes of the rebuild itself
-    rec = engine.tree.records.get(page.inward.get(ev.wid, ev.wid))
+    wid = page.inward.get(ev.wid, ev.wid)
+    rec = engine.tree.records.get(wid)
     if rec is None:
-        return                               # a widget since destroyed (or never ours)
+        if wid >= engine.tree.next_wid:      # never handed out: the page is wrong
+            raise ProtocolError(f"callback {ev.action!r:.40} for unknown widget id {ev.wid}")
+        return                               # a widget since destroyed
     if rec.defn.name == "Timer" and engine.pages and page is not engine.pages[0]:
         return                               # every page runs the timer: count it once
     args = engine.decode(ev.args, page, keep=False)
