@@ -6,10 +6,26 @@ Both run on the event loop (loop thread only).
 from __future__ import annotations
 
 import asyncio
+import hmac
 from collections import deque
 from typing import Any, Callable
 
-__all__ = ["Admission", "Expiry"]
+__all__ = ["Admission", "Expiry", "refusal"]
+
+
+def refusal(session: Any, sid: Any, token: str | None, ids: Any, remote: str
+            ) -> tuple[int, str, str] | None:
+    """Whether a page presenting session ``sid`` with ``token`` is turned away:
+    ``(close code, reason for the page, line for the log)``, or None. ``session`` is the
+    one of that id this process holds (None: none); ``ids`` the app's
+    :class:`~.routing.SessionIds` (a worker refuses ids it does not hold)."""
+    if session is not None:
+        if token is not None and hmac.compare_digest(token.encode(), session.token.encode()):
+            return None
+        return (4001, "Invalid session credentials", f"refused a page from {remote} for "
+                f"session {sid!r}: {'no' if token is None else 'wrong'} token")
+    why = ids.refusal(sid) if sid is not None else None
+    return None if why is None else (4003, why, f"refused a page from {remote}: {why}")
 
 
 class Admission:

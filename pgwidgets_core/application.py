@@ -13,11 +13,10 @@ from typing import Any, Callable, Iterable
 
 import pgwidgets_js
 from websockets.exceptions import ConnectionClosed
-from websockets.frames import CloseCode
 
 from . import protocol
-from .admission import Admission, Expiry
-from .connection import Connection, PageSocket, Writers, greet, remote_of
+from .admission import Admission, Expiry, refusal
+from .connection import Connection, PageSocket, Writers, greet, log_oversized, remote_of
 from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError
 from .fonts import Fonts, AppMessages
@@ -341,17 +340,10 @@ class Application(AppMessages):
                      ) -> tuple[Session, Connection] | None:
         """Find or make the page's session, wait for a slot, attach and start it."""
         session = self._sessions.get(sid) if sid is not None else None
-        if session is not None and (token is None or not hmac.compare_digest(
-                token.encode(), session.token.encode())):
-            self._log.warning("pgwidgets: refused a page from %s for session %r: %s token",
-                              remote_of(ws), sid, "no" if token is None else "wrong")
-            await ws.close(4001, "Invalid session credentials")
-            return None
-        refusal = self.session_ids.refusal(sid) if session is None and sid is not None else None
-        if refusal is not None:
-            self._log.info("pgwidgets: refused a page: %s", refusal)
-            await ws.close(4003, refusal)
-            return None
+        if (refused := refusal(session, sid, token, self.session_ids, remote_of(ws))):
+            (self._log.warning if refused[0] == 4001 else self._log.info)("pgwidgets: %s",
+                                                                           refused[2])
+            return await ws.close(*refused[:2])
         fresh = False
         if session is None or not session.is_connected:
             gone = asyncio.ensure_future(ws.wait_closed())
@@ -399,12 +391,8 @@ class Application(AppMessages):
                 session._receive(conn, data)
                 write_all()                   # what the frame's handlers sent, at once
         except ConnectionClosed as exc:
-            # The one bad input that ends a connection: websockets refuses a frame
-            # over max_size (close 1009) before we see it. Say so in our own log.
-            if exc.sent is not None and exc.sent.code == CloseCode.MESSAGE_TOO_BIG:
-                self._log.warning("pgwidgets: session %r: closed the page at %s (1009): %s; "
-                                  "Application(max_frame_size=%s)", session.id, conn.remote,
-                                  exc.sent.reason, self.max_frame_size)
+            log_oversized(exc, self._log, f"session {session.id!r}: closed the page at "
+                          f"{conn.remote}", self.max_frame_size)
 
     def _dispatch_hooks(self, handlers: list[Callable[..., Any]], session: Session, what: str) -> None:
         for h in handlers:

@@ -14,6 +14,7 @@ import logging
 from typing import Any, AsyncIterator, Protocol
 
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
 
 from . import protocol
 from .errors import ProtocolError
@@ -43,6 +44,14 @@ def remote_of(ws: Any) -> str:
     """``host:port`` of the peer of ``ws`` (behind a proxy: the proxy's), or ``?``."""
     addr = getattr(ws, "remote_address", None)
     return f"{addr[0]}:{addr[1]}" if addr else "?"
+
+
+def log_oversized(exc: ConnectionClosed, log: logging.Logger, what: str, limit: int) -> None:
+    """The one bad input that ends a connection: websockets refuses a frame over its
+    max_size (close 1009) before we see it. Say so in our own log."""
+    if exc.sent is not None and exc.sent.code == CloseCode.MESSAGE_TOO_BIG:
+        log.warning("pgwidgets: %s (1009): %s; Application(max_frame_size=%s)", what,
+                    exc.sent.reason, limit)
 
 
 async def greet(ws: PageSocket, log: logging.Logger) -> Reply | None:

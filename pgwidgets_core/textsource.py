@@ -225,6 +225,7 @@ def _made(text: str, method: str, args: list[Any]) -> list[tuple[int | None, Any
 def answered(tree: Tree, rec: Record, method: str, args: list[Any], value: Any) -> None:
     """The page answered ``rec.method(*args)`` with ``value`` (decoded): the refs it
     made get their buffer, offset and gravity, and are kept for rebuilds."""
+    buf: Record | None
     if rec.defn.name == "TextSource":
         buf, made = rec, _made(model(rec).text, method, args)
     elif rec.defn.name == "TextBufferRef" and method == "copy" and rec.create_args:
