@@ -343,7 +343,8 @@ class Application(AppMessages):
         if (refused := refusal(session, sid, token, self.session_ids, remote_of(ws))):
             (self._log.warning if refused[0] == 4001 else self._log.info)("pgwidgets: %s",
                                                                            refused[2])
-            return await ws.close(*refused[:2])
+            await ws.close(*refused[:2])
+            return None
         fresh = False
         if session is None or not session.is_connected:
             gone = asyncio.ensure_future(ws.wait_closed())
