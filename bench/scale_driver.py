@@ -8,9 +8,12 @@ on_connect builds TopLevel > VBox > 48 Labels (50 widgets) and shows it.  Steps:
 1. ``connect``: N fake pages (bench/fakepage.py, another process) connect at once;
    from "go" to the last on_connect done -> sessions admitted per second.
 2. ``rss``: VmRSS growth from before the pages to after (gc, 1 s idle) / N.
+   ``SCALE_GC_TYPES=1``: also the commonest GC-tracked types per session;
+   ``SCALE_TRACEMALLOC=1``: Python allocations per session, by line (slow).
 3. ``setters``: every session, all at once, makes S ``set_text`` calls (texts
    ``pgs-...``) then waits until applied (ours: ``flush``) -> calls/s; the fake
    pages then report how many they received (must be N*S: no lost calls).
+   Also the loop thread's CPU time for the step, and the cyclic GC's share of it.
 4. ``click`` (``--clicks K``): one headless Chromium page joins; while every fake
    session streams setters, K clicks (``button.click()`` in the page) -> p50/p99
    from the click event to the label's DOM mutation.
@@ -93,15 +96,16 @@ def make_on_connect(reg: Sessions, flush: Any) -> Any:
     return on_connect
 
 
-async def setters(flush: Any, items: list, n: int, tag: str) -> float:
-    """Every session at once: n set_text on its labels, then until applied."""
+async def setters(flush: Any, items: list, n: int, tag: str) -> tuple[float, float]:
+    """Every session at once: n set_text on its labels, then until applied; the
+    wall time and the loop thread's CPU time (steadier on a shared machine)."""
     async def one(session: Any, labels: list) -> None:
         for i in range(n):
             await labels[i % len(labels)].set_text(f"pgs-{tag}-{i}")
         await flush(session)
-    t0 = perf_counter()
+    t0, c0 = perf_counter(), time.thread_time()
     await asyncio.gather(*(one(s, labs) for s, labs, _ in items))
-    return perf_counter() - t0
+    return perf_counter() - t0, time.thread_time() - c0
 
 
 async def stream(flush: Any, items: list, stop: asyncio.Event, counter: list) -> None:
@@ -174,6 +178,11 @@ def main() -> None:
         k = len(reg.items)
 
         result["step"] = "connect"
+        traced = os.environ.get("SCALE_TRACEMALLOC") == "1"   # where the memory goes
+        if traced:
+            import tracemalloc
+            tracemalloc.start()
+            snap0 = tracemalloc.take_snapshot()
         t0 = perf_counter()
         proc.stdin.write(f"go {N}\n")
         proc.stdin.flush()
@@ -187,20 +196,33 @@ def main() -> None:
         gc.collect()
         time.sleep(1.0)
         result["rss_per_session"] = (rss_bytes() - rss0) / N
+        if traced:
+            stats = tracemalloc.take_snapshot().compare_to(snap0, "lineno")
+            tracemalloc.stop()
+            result["traced_per_session"] = sum(st.size_diff for st in stats) / N
+            result["traced_top"] = [f"{st.size_diff / N:.0f} B {st.traceback[0]}"
+                                    for st in stats[:25]]
         result["tasks_idle"] = impl.call(_count_tasks, timeout=30)
         result["gc_tracked_idle"] = len(gc.get_objects())
+        if os.environ.get("SCALE_GC_TYPES") == "1":     # what the tracked objects are
+            result["gc_types_idle"] = _tracked_types(N)
         if os.environ.get("SCALE_GC_FREEZE") == "1":   # experiment: idle UI out of the GC
             gc.freeze()
 
         result["step"] = "setters"
         gc_time = [0.0, 0, 0.0]            # seconds in the cyclic GC, collections, start
+        gc_gen = [[0, 0.0] for _ in range(3)]   # per generation: collections, seconds
 
         def gc_cb(phase: str, info: dict) -> None:
             if phase == "start":
                 gc_time[2] = perf_counter()
             else:
-                gc_time[0] += perf_counter() - gc_time[2]
+                dt = perf_counter() - gc_time[2]
+                gc_time[0] += dt
                 gc_time[1] += 1
+                g = gc_gen[min(int(info.get("generation", 2)), 2)]
+                g[0] += 1
+                g[1] += dt
         gc.callbacks.append(gc_cb)
         prof = os.environ.get("SCALE_PROFILE")     # a path: cProfile the loop thread
         if prof:
@@ -211,7 +233,7 @@ def main() -> None:
                 profiler.enable()
 
             impl.call(on, timeout=10)
-        dt = impl.call(setters, impl.flush, items, S, "s", timeout=timeout)
+        dt, cpu = impl.call(setters, impl.flush, items, S, "s", timeout=timeout)
         if prof:
             async def off() -> None:
                 profiler.disable()
@@ -219,8 +241,9 @@ def main() -> None:
             impl.call(off, timeout=10)
             profiler.dump_stats(prof)
         gc.callbacks.remove(gc_cb)
-        result["setters_s"] = dt
+        result["setters_s"], result["setters_cpu_s"] = dt, cpu
         result["setters_gc_s"], result["setters_gc_n"] = gc_time[0], gc_time[1]
+        result["setters_gc_by_gen"] = [[n, round(t, 4)] for n, t in gc_gen]
         result["setters_per_s"] = N * S / dt
         got = int(say("count").split()[1]) - received0
         result["received"] = got
@@ -244,6 +267,13 @@ def main() -> None:
     emit(result)
     sys.stderr.flush()
     os._exit(0)
+
+
+def _tracked_types(n: int) -> dict[str, float]:
+    """The 25 commonest types of GC-tracked objects, per session."""
+    from collections import Counter
+    c = Counter(type(o).__qualname__ for o in gc.get_objects())
+    return {t: round(k / n, 1) for t, k in c.most_common(25)}
 
 
 async def _count_tasks() -> int:

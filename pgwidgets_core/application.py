@@ -386,11 +386,11 @@ class Application(AppMessages):
 
     async def _read_frames(self, session: Session, conn: Connection) -> None:
         # Nothing a page sends may end its connection (the engine reports bad input).
-        write_all = self.writers.write_all
         try:
             async for data in conn.ws:
                 session._receive(conn, data)
-                write_all()                   # what the frame's handlers sent, at once
+                del data                      # (an idle page's last frame is not kept)
+                self.writers.write_all()      # what the frame's handlers sent, at once
         except ConnectionClosed as exc:
             log_oversized(exc, self._log, f"session {session.id!r}: closed the page at "
                           f"{conn.remote}", self.max_frame_size)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import protocol
-from .pages import Call, Page, Pending
+from .pages import Call, Compact, Page, Pending
 from .state import Record
 
 if TYPE_CHECKING:
@@ -43,7 +43,9 @@ class Hold:
         self.count += 1
         return i
 
-    def add(self, page: Page, msg: dict[str, Any], rid: int, pending: Pending) -> None:
+    def add(self, page: Page, msg: dict[str, Any], rid: int,
+            pending: Pending | Call | Compact) -> None:
+        assert not isinstance(pending, tuple), "a held call is never compacted"
         page.pending[rid] = pending
         self.held.setdefault(page, []).append((msg, pending.call))
 
@@ -89,7 +91,7 @@ def _render(engine: Engine, page: Page, rec: Record, suspend: bool) -> dict[str,
     msg: dict[str, Any] = protocol.call(page.outward.get(rec.wid, rec.wid), "_suspendRender",
                                         [suspend])
     msg["id"] = rid
-    page.pending[rid] = Pending(None, Call(rec, "_suspendRender", [suspend]))
+    page.pending[rid] = Call(rec, "_suspendRender", [suspend])
     return msg
 
 

@@ -97,7 +97,9 @@ class Connection:
         self.ws = ws
         self.page = Page(self.remote, wake=self._wake)
         # Loop thread only.
-        self._event = asyncio.Event()    # set when the outbox has frames for the writer
+        # What the idle writer waits on (made when it goes idle: an Event would keep a
+        # deque of ~0.7 KiB per page for good); resolved when the outbox has frames.
+        self._wakeup: asyncio.Future[None] | None = None
         self._idle = False               # the writer waits for work (nothing in flight)
         self._sending: set[asyncio.Task[Any]] = set()   # direct writes still draining
         self._writers = writers if writers is not None else Writers()
@@ -129,7 +131,12 @@ class Connection:
                 self.write_now()
                 return
             self._writers.dirty.add(self)
-        self._event.set()
+        self._signal()
+
+    def _signal(self) -> None:
+        fut = self._wakeup
+        if fut is not None and not fut.done():
+            fut.set_result(None)
 
     def write_now(self) -> None:
         """Write what is queued now rather than at the writer's next turn; a socket
@@ -139,7 +146,7 @@ class Connection:
             if not self._send_now(page.frame()):
                 break
         if page.outbox:
-            self._event.set()
+            self._signal()
 
     def _send_now(self, frame: str | bytes) -> bool:
         """Write ``frame`` before anything queued after it; False if the socket asked
@@ -164,12 +171,13 @@ class Connection:
         try:
             while True:
                 if not page.outbox:
-                    self._event.clear()
+                    self._wakeup = asyncio.get_running_loop().create_future()
                     self._idle = True
                     try:
-                        await self._event.wait()
+                        await self._wakeup
                     finally:
                         self._idle = False
+                        self._wakeup = None
                     continue
                 await self.ws.send(page.frame())
         except asyncio.CancelledError:

@@ -102,8 +102,7 @@ class Engine:
 
     # ---- sending ------------------------------------------------------------------
     def send(self, msg: dict[str, Any], call: Call, *, waiter: Any = None,
-             on_reply: Callable[[Reply], None] | None = None,
-             to: Iterable[Page] | None = None,
+             on_reply: Callable[[Reply], None] | None = None, to: Iterable[Page] | None = None,
              each: Callable[[Page], Callable[[Reply], None] | None] | None = None) -> bool:
         """Queue ``msg`` for every page (or ``to``), in order, without waiting.
 
@@ -124,16 +123,17 @@ class Engine:
         wid = msg.get("wid")
         per_page = wid in self.aliased
         text = "" if per_page or held else protocol.encode(msg)
-        first = True
+        first, light = True, call if held else call.compact()
         for page in pages:
             hook = each(page) if each is not None else (on_reply if first else None)
             out = {**msg, "wid": page.outward.get(wid, wid)} if per_page else msg  # type: ignore[arg-type]
+            w = None if held or not first else waiter
+            entry = light if w is None and hook is None else Pending(w, call, hook)
             if held:                                 # encoded when the batch is released
-                hold.add(page, out, rid, Pending(None, call, hook))
+                hold.add(page, out, rid, entry)
             else:
-                w = waiter if first else None
-                page.enqueue(protocol.encode(out) if per_page else text, rid,
-                             Pending(w, call, hook), urgent=w is not None)
+                page.enqueue(protocol.encode(out) if per_page else text, rid, entry,
+                             urgent=w is not None)
             first = False
         return True
 
@@ -200,7 +200,7 @@ class Engine:
         rec.write(spec.key, value)
         models.track(self.tree, rec, spec.name, args)
         self.send(protocol.call(rec.wid, spec.name, args),
-                  Call(rec, spec.name, list(value), undo=(spec.key, prev)))
+                  Call(rec, spec.name, value, undo=spec.key, prev=prev))
 
     def action(self, rec: Record, spec: MethodSpec, args: list[Any]) -> None:
         """A call that sets no key (some are folded into the records, e.g. separators)."""
@@ -213,17 +213,12 @@ class Engine:
     def query(self, rec: Record, method: str, args: list[Any], waiter: Any) -> bool:
         """Ask the primary page for ``method(*args)``; False without a page."""
         self.check_open()
-
-        def result(reply: Reply) -> Any:
-            value = self.decode(reply.value)
-            models.answered(self.tree, rec, method, args, value)
-            return value
+        result = models.reader(self.decode, self.tree, rec, method, args)
         return self.send(protocol.call(rec.wid, method, args),
                          Call(rec, method, args, result=result), waiter=waiter)
 
     def listen(self, rec: Record, action: str) -> None:
-        if action not in rec.listens:
-            rec.listens[action] = None
+        if rec.listen(action):
             self.send(protocol.listen(rec.wid, action), Call(rec, f"listen {action!r}"))
 
     def add_handler(self, rec: Record, action: str, handler: Any) -> None:
@@ -333,7 +328,7 @@ class Engine:
             rebuild.rescroll(self, key.page, key.again)
 
     def _reply(self, page: Page, reply: Reply) -> None:
-        p = page.pending.pop(reply.id, None)
+        p = page.take(reply.id, self.tree.records)
         if p is None:
             return                                   # unknown ids are ignored
         if p.on_reply is not None:
@@ -350,7 +345,7 @@ class Engine:
                 self.emit(Answered(p.waiter, value))
             return
         if call.undo is not None and call.rec is not None:
-            key, prev = call.undo                    # a setter the page rejected is not
+            key, prev = call.undo, call.prev         # a setter the page rejected is not
             rec = call.rec                           # recorded (unless written since)
             if rec.state.get(key) == tuple(call.args or ()):
                 rec.state.pop(key, None)

@@ -315,6 +315,17 @@ def answered(tree: Tree, rec: Record, method: str, args: list[Any], value: Any) 
         textsource.answered(tree, rec, method, args, value)
 
 
+def reader(decode: Callable[[Any], Any], tree: Tree, rec: Record, method: str,
+           args: list[Any]) -> Callable[[Any], Any]:
+    """How the reply to the query ``rec.method(*args)`` becomes its value: decoded,
+    then folded into the records (see ``answered``)."""
+    def result(reply: Any) -> Any:
+        value = decode(reply.value)
+        answered(tree, rec, method, args, value)
+        return value
+    return result
+
+
 def on_pulled(tree: Tree, rec: Record, key: str, value: tuple[Any, ...]) -> None:
     """A value asked from the page after a user change (see PULLS) is about to be
     recorded under ``key``."""

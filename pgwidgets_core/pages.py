@@ -10,21 +10,22 @@ calls nobody waited for.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar, Mapping
 
 from .errors import BrowserError
 from .protocol import Many, Reply, UploadChunk, array_frame
 from .state import Record
 from .uploads import Uploads
 
-__all__ = ["Page", "Pending", "Call", "MAX_BATCH"]
+__all__ = ["Page", "Pending", "Call", "Compact", "MAX_BATCH"]
 
 # At most this many messages ride in one array frame (bounds page-side latency); a
 # batch counts as one.
 MAX_BATCH = 500
 _JOINABLE = (str, Many)
+# A setter in flight (Call.compact): wid, class name, method, args, key, previous value.
+Compact = tuple[int, str, str, Any, str, Any]
 
 
 def _inner(text: str) -> str:
@@ -35,25 +36,52 @@ def _inner(text: str) -> str:
 @dataclass(slots=True)
 class Call:
     """What a message was, for its reply: the widget and method it concerns, the
-    arguments, and how to undo it if the page rejects it."""
+    arguments, and how to undo it if the page rejects it.
+
+    A call nobody waits for and whose reply nothing hooks is its own entry in
+    :attr:`Page.pending` (no :class:`Pending` around it), and a setter's is a plain
+    tuple (:meth:`compact`): setters are in flight by the thousand, and what the cyclic
+    GC does not track it does not walk (docs/performance.md, "Scale in one process")."""
     rec: Record | None
     method: str
-    args: list[Any] | None = None
-    # A setter: (key, previous value); rejected, the key is put back as it was.
-    undo: tuple[str, tuple[Any, ...] | None] | None = None
+    args: list[Any] | tuple[Any, ...] | None = None
+    # A setter: the key and its previous value; rejected, the key is put back as it was.
+    undo: str | None = None
+    prev: tuple[Any, ...] | None = None
     rebuild: bool = False            # a step of rebuilding a page
     flush: bool = False              # the round-trip marker of flush()
     # What the waiter gets from a successful reply (default: its decoded value).
     result: Callable[[Reply], Any] | None = None
     batch_index: int | None = None   # its index in the session.batch() it was made in
+    # (class name, wid) of a widget forgotten since (rec is None then), for the error
+    named: tuple[str, int] | None = None
+
+    def compact(self) -> Compact | Call:
+        """A setter as ``(wid, class name, method, args, key, previous)``: plain values,
+        so the GC stops tracking the tuple at its first pass (a Call, which holds its
+        record, stays tracked; 100,000 of them in flight set off full collections of
+        the whole heap). Any other call: itself."""
+        rec = self.rec
+        if self.undo is None or rec is None or self.batch_index is not None or self.rebuild:
+            return self
+        return (rec.wid, rec.defn.name, self.method, self.args, self.undo, self.prev)
+
+    @staticmethod
+    def expand(entry: Compact, records: Mapping[int, Record]) -> Call:
+        """The Call a :meth:`compact` entry stands for (its record looked up again)."""
+        wid, cls, method, args, key, prev = entry
+        rec = records.get(wid)
+        return Call(rec, method, args, undo=key, prev=prev,
+                    named=(cls, wid) if rec is None else None)
 
     def error(self, message: str) -> BrowserError:
         """The error for this call, rejected by the page with ``message``."""
         rec = self.rec
-        return BrowserError(message, widget_class=rec.defn.name if rec is not None else None,
-                            wid=rec.wid if rec is not None else None,
+        cls, wid = (rec.defn.name, rec.wid) if rec is not None else self.named or (None, None)
+        return BrowserError(message, widget_class=cls, wid=wid,
                             method=f"rebuild: {self.method}" if self.rebuild else self.method,
-                            args=None if self.rebuild else self.args,
+                            args=None if self.rebuild or self.args is None
+                            else list(self.args),
                             batch_index=self.batch_index)
 
     def describe(self) -> str:
@@ -62,6 +90,14 @@ class Call:
             return f"rebuilding {self.rec!r}: {self.method}" if self.rec is not None \
                 else f"rebuilding: {self.method}"
         return f"{self.rec!r}.{self.method}" if self.rec is not None else self.method
+
+    # As its own pending entry: nobody waits, no hook (the fields of a Pending).
+    waiter: ClassVar[None] = None
+    on_reply: ClassVar[None] = None
+
+    @property
+    def call(self) -> Call:
+        return self
 
 
 @dataclass(slots=True)
@@ -86,8 +122,10 @@ class Page:
 
     def __init__(self, name: str = "page", wake: Callable[[bool], None] | None = None) -> None:
         self.name = name                          # for logs: the peer address
-        self.outbox: deque[str | bytes] = deque()   # frames for this page, in send order
-        self.pending: dict[int, Pending] = {}
+        # frames for this page, in send order (a list: a deque keeps ~0.7 KiB per page,
+        # and frame() takes a run of messages at once)
+        self.outbox: list[str | bytes] = []
+        self.pending: dict[int, Pending | Call | Compact] = {}   # see Call
         self.rebuilding = False                   # between reconstruct-start and its end
         self.closed = False
         # Widgets the page made itself (MDI sub-windows) have a wid of their own in each
@@ -104,7 +142,8 @@ class Page:
         return f"<Page {self.name} queued={len(self.outbox)} pending={len(self.pending)}>"
 
     def enqueue(self, text: str | bytes, rid: int | None = None,
-                pending: Pending | None = None, *, urgent: bool = False) -> None:
+                pending: Pending | Call | Compact | None = None, *,
+                urgent: bool = False) -> None:
         """Queue one encoded message (order is preserved); ``pending`` waits for the
         reply to message ``rid``. Dropped (and its waiter answered as gone by the
         engine) once the page has closed."""
@@ -115,17 +154,29 @@ class Page:
         if empty and self.wake is not None:
             self.wake(urgent)
 
+    def take(self, rid: int, records: Mapping[int, Record]) -> Pending | Call | None:
+        """The entry waiting for reply ``rid`` (removed; a compact one expanded with
+        ``records``), None for an unknown id. An emptied table is let go: a dict keeps
+        the size of its largest burst, which an idle page would hold for good (~4.6 KiB
+        after a 50-widget UI)."""
+        p = self.pending.pop(rid, None)
+        if p is not None and not self.pending:
+            self.pending = {}
+        return Call.expand(p, records) if isinstance(p, tuple) else p
+
     def frame(self) -> str | bytes:
         """Take the next frame: a message alone, or a run of text messages as one
         array (a batch's array, :class:`~pgwidgets_core.protocol.Many`, is spliced in
         whole). Call only while :attr:`outbox` is not empty."""
         out = self.outbox
-        first = out.popleft()
-        if type(first) not in _JOINABLE or not out or type(out[0]) not in _JOINABLE:
+        end, stop = 0, min(len(out), MAX_BATCH)
+        while end < stop and type(out[end]) in _JOINABLE:
+            end += 1
+        if end <= 1:
+            first = out.pop(0)
             return first if type(first) is bytes else str(first)
-        texts: list[str] = [_inner(first)]       # type: ignore[arg-type]
-        while out and len(texts) < MAX_BATCH and type(out[0]) in _JOINABLE:
-            texts.append(_inner(out.popleft()))  # type: ignore[arg-type]
+        texts = [_inner(t) for t in out[:end]]   # type: ignore[arg-type]
+        del out[:end]
         return array_frame(texts)
 
     def data_to_send(self) -> list[str | bytes]:
@@ -135,11 +186,12 @@ class Page:
             frames.append(self.frame())
         return frames
 
-    def close(self) -> list[Pending]:
-        """The page is gone: nothing more is sent; returns what was still pending."""
+    def close(self) -> list[Pending | Call]:
+        """The page is gone: nothing more is sent; returns what was still pending
+        (setters in flight aside: nobody waits for them)."""
         self.closed = True
         self.outbox.clear()
         pending, self.pending = self.pending, {}
         self.upload_headers.clear()
-        return list(pending.values())
+        return [p for p in pending.values() if type(p) is not tuple]  # type: ignore[misc]
 

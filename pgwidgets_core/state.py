@@ -7,7 +7,8 @@ Pure: no sockets, no asyncio. Python is the source of truth; a page is a cache t
 from __future__ import annotations
 
 from itertools import count
-from typing import Any, Callable, Iterator
+from types import MappingProxyType
+from typing import Any, Callable, Iterator, Mapping
 
 from .catalog import WidgetDef
 from .protocol import Ref
@@ -19,6 +20,9 @@ __all__ = ["Record", "Entry", "Tree", "PageFacts", "auto_listens", "apply_callba
 DEFERRED_KEYS = ("sizes", "index", "scroll_position", "scroll_percent")
 
 Clock = Iterator[int]
+# Shared by every record until its first write or listen: most widgets of a large UI
+# never get one, and an empty dict is 64 bytes per widget (docs/performance.md).
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 class Entry:
@@ -50,11 +54,13 @@ class Record(Ref):
         self.create_args = create_args     # the exact ``args`` of the create message
         self.seeded = seeded               # key -> args, from constructor args/options
         self.state: dict[str, tuple[Any, ...]] = {}   # key -> setter args, latest last
-        self.stamps: dict[str, int] = {}              # key -> when it was last written
+        self.stamps: Mapping[str, int] = _EMPTY       # key -> when it was last written
         self.born = next(clock)
-        self.children: list[Entry] = []
+        # the child sequence; a leaf shares the empty tuple (one GC-tracked list less
+        # per widget: most widgets have no children)
+        self.children: list[Entry] | tuple[()] = ()
         self.parent: Record | None = None
-        self.listens: dict[str, None] = {}  # actions listened for (ordered set)
+        self.listens: Mapping[str, None] = _EMPTY     # actions listened for (ordered set)
         # action -> the program's handlers, as the shell registered them (opaque here)
         self.handlers: dict[str, list[Any]] | None = None
         self.destroyed = False
@@ -68,7 +74,19 @@ class Record(Ref):
         """Record a setter; the latest write moves to the end (replay order)."""
         self.state.pop(key, None)
         self.state[key] = args
-        self.stamps[key] = next(self._clock)
+        stamps = self.stamps
+        if type(stamps) is not dict:
+            stamps = self.stamps = {}
+        stamps[key] = next(self._clock)
+
+    def listen(self, action: str) -> bool:
+        """Note that the pages are asked for ``action``; False if they were already."""
+        if action in self.listens:
+            return False
+        if type(self.listens) is not dict:
+            self.listens = {}
+        self.listens[action] = None
+        return True
 
     def read(self, key: str) -> Any:
         """The local answer of a getter: recorded, else constructor, else default."""
@@ -158,13 +176,15 @@ class Tree:
             self.roots.pop(child.wid, None)
             child.parent = parent
         entry = Entry(method, args, child, next(self.clock))
+        seq = parent.children
+        if type(seq) is not list:
+            seq = parent.children = []
         if index is None or child is None:
-            parent.children.append(entry)
+            seq.append(entry)
         else:
             # insert among the widget children at ``index``, keeping other entries
-            kids = [i for i, e in enumerate(parent.children) if e.child is not None]
-            pos = kids[index] if 0 <= index < len(kids) else len(parent.children)
-            parent.children.insert(pos, entry)
+            kids = [i for i, e in enumerate(seq) if e.child is not None]
+            seq.insert(kids[index] if 0 <= index < len(kids) else len(seq), entry)
 
     def detach(self, child: Record) -> None:
         """``child`` leaves its parent and becomes a root (it still exists)."""

@@ -101,6 +101,24 @@ def test_a_reply_error_is_attributed_to_its_call_and_a_rejected_setter_is_not_re
     assert slider.read("value") == 5                          # put back as it was
 
 
+def test_a_setter_in_flight_is_left_untracked_by_the_gc_and_still_named_in_its_error():
+    import gc
+    engine = Engine()
+    page = Page()
+    engine.join(page)
+    label = create(engine, "Label", "a")
+    engine.set(label, spec("Label", "set_text"), ["b"])
+    [m] = [m for m in messages(page) if m.get("method") == "set_text"]
+    gc.collect()               # a tuple of plain values is untracked by a GC pass that
+    gc.collect()               # finds its items untracked (its args: the pass before)
+    assert not gc.is_tracked(page.pending[m["id"]])
+    engine.destroy(label)      # forgotten before the page answers
+    engine.receive(page, json.dumps({"type": "error", "id": m["id"], "error": "no"}))
+    [ev] = [e for e in engine.events_received() if isinstance(e, Reported)]
+    assert (ev.error.widget_class, ev.error.wid, ev.error.method, ev.error.args_sent) == \
+           ("Label", label.wid, "set_text", ["b"])
+
+
 def test_a_waited_call_fails_at_its_waiter():
     engine = Engine()
     page = Page()

@@ -96,7 +96,7 @@ def test_plan_creates_first_then_replays_calls_in_the_order_they_happened_then_v
     top.write("title", ("T",))
     top.write("visible", (True,))
     t.attach(top, lab, "set_widget", [lab])
-    top.listens["move"] = None
+    top.listen("move")
     assert plan_calls(t) == [
         (None, "reconstruct-start", None),
         (top.wid, "create", "TopLevel"), (lab.wid, "create", "Label"),
