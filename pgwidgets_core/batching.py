@@ -1,11 +1,18 @@
 """``session.batch()``: many write-behind calls as one frame per page (pure, no I/O).
 
-While a batch is open, the engine holds the messages it would queue on each page
-(their replies are still awaited, so an error is attributed to its own call, with
-its index in the batch). When the outermost batch ends, or a message somebody waits
-for (a query, ``flush()``) or a binary payload must go out, each page gets what was
-held for it as one array frame (messages queued right after may join it), with rendering suspended around it on the widgets
-that can suspend it (TreeView, TableView): a burst of cell writes draws once.
+While a batch is open, the engine holds the messages it would queue on each page.
+When the outermost batch ends, or a message somebody waits for (a query, ``flush()``)
+or a binary payload must go out, each page gets what was held for it as one array
+frame (messages queued right after may join it), with rendering suspended around it
+on the widgets that can suspend it (TreeView, TableView): a burst of cell writes
+draws once.
+
+The page answers an array with an array of replies, in order, each carrying the id
+of its message. Held messages are sent without ids (smaller frames both ways, no
+table entry each): the page answers each in turn, and :meth:`Page.take` matches
+those replies to the calls in order, so a failing call is still attributed to its
+own widget and method, with its index in the batch. Only a message whose reply
+something hooks (``Engine.send(on_reply=...)``) keeps its id.
 """
 
 from __future__ import annotations
@@ -33,9 +40,10 @@ class Hold:
     def __init__(self) -> None:
         self.depth = 0            # open batches (they nest; only the outermost releases)
         self.count = 0            # calls made in the current outermost batch
-        # per page: (message, call); encoded together when released (one encoder
-        # pass over the whole list), as the page will see them then
-        self.held: dict[Page, list[tuple[dict[str, Any], Call]]] = {}
+        # per page: (message, call, whether it has its id and its pending entry);
+        # encoded together when released (one encoder pass over the whole list), as
+        # the page will see them then
+        self.held: dict[Page, list[tuple[dict[str, Any], Call, bool]]] = {}
 
     def next_index(self) -> int:
         """The index in the batch of the call being made."""
@@ -45,23 +53,28 @@ class Hold:
 
     def add(self, page: Page, msg: dict[str, Any], rid: int,
             pending: Pending | Call | Compact) -> None:
+        """Hold ``msg`` (without its id) for ``page``; ``pending`` is its entry."""
         assert not isinstance(pending, tuple), "a held call is never compacted"
-        page.pending[rid] = pending
-        self.held.setdefault(page, []).append((msg, pending.call))
+        held = self.held.setdefault(page, [])
+        if type(pending) is Pending:                 # a hook waits for this very reply
+            page.pending[rid] = pending
+            held.append(({**msg, "id": rid}, pending.call, True))
+        else:
+            held.append((msg, pending.call, False))
 
     def begin(self) -> None:
         if self.depth == 0:
             self.count = 0
         self.depth += 1
 
-    def end(self, engine: Engine) -> None:
+    def end(self) -> None:
         if self.depth == 0:
             raise RuntimeError("end_batch() without begin_batch()")
         self.depth -= 1
         if self.depth == 0:
-            self.release(engine)
+            self.release()
 
-    def release(self, engine: Engine) -> None:
+    def release(self) -> None:
         """Queue on each page what was held for it, as one frame."""
         held, self.held = self.held, {}
         for page, items in held.items():
@@ -70,29 +83,26 @@ class Hold:
             # Suspended before the first call (right after its creation, if made in
             # this batch), resumed after the last; not if destroyed in it.
             suspended: dict[int, Record] = {}
-            before: list[dict[str, Any]] = []
-            msgs: list[dict[str, Any]] = []
-            for msg, call in items:
-                msgs.append(msg)
+            before: list[tuple[dict[str, Any], Call, bool]] = []
+            out: list[tuple[dict[str, Any], Call, bool]] = []
+            for item in items:
+                out.append(item)
+                call = item[1]
                 rec = call.rec
                 if (rec is not None and rec.defn.name in SUSPENDABLE and not rec.destroyed
                         and rec.wid not in suspended):
                     suspended[rec.wid] = rec
-                    (msgs if call.method == "create" else before).append(
-                        _render(engine, page, rec, True))
-            msgs = before + msgs + [_render(engine, page, rec, False)
-                                    for rec in suspended.values()]
-            page.enqueue(protocol.Many(protocol.encode(msgs)))
+                    (out if call.method == "create" else before).append(
+                        _render(page, rec, True))
+            out = before + out + [_render(page, rec, False) for rec in suspended.values()]
+            page.expect([call for _, call, numbered in out if not numbered])
+            page.enqueue(protocol.Many(protocol.encode([msg for msg, _, _ in out])))
 
 
-def _render(engine: Engine, page: Page, rec: Record, suspend: bool) -> dict[str, Any]:
-    # A call of its own (with an id, so a failure is reported like any other).
-    rid = engine.new_id()
-    msg: dict[str, Any] = protocol.call(page.outward.get(rec.wid, rec.wid), "_suspendRender",
-                                        [suspend])
-    msg["id"] = rid
-    page.pending[rid] = Call(rec, "_suspendRender", [suspend])
-    return msg
+def _render(page: Page, rec: Record, suspend: bool) -> tuple[dict[str, Any], Call, bool]:
+    # A call of its own (unnumbered, so a failure is reported like any other).
+    return (protocol.call(page.outward.get(rec.wid, rec.wid), "_suspendRender", [suspend]),
+            Call(rec, "_suspendRender", [suspend]), False)
 
 
 class Batch:

@@ -114,12 +114,13 @@ class Engine:
             return False
         hold = self.hold
         held = hold.depth > 0 and waiter is None
-        if held:
-            call.batch_index = hold.next_index()
-        elif hold.depth:
-            hold.release(self)                       # what was held goes first
         rid = self.new_id()
-        msg["id"] = rid
+        if held:                                     # it leaves without its id (Hold.add)
+            call.batch_index = hold.next_index()
+        else:
+            if hold.depth:
+                hold.release()                       # what was held goes first
+            msg["id"] = rid
         wid = msg.get("wid")
         per_page = wid in self.aliased
         text = "" if per_page or held else protocol.encode(msg)
@@ -149,7 +150,7 @@ class Engine:
 
     def end_batch(self) -> None:
         """End a batch; the outermost queues what was held, one frame per page."""
-        self.hold.end(self)
+        self.hold.end()
 
     def send_binary(self, rec: Record, method: str, args: list[Any], data: bytes, *,
                     to: Iterable[Page] | None = None, shape: Any = None,
@@ -157,7 +158,7 @@ class Engine:
         """Call ``method(data, *args)`` in every page (or ``to``), the bytes as binary
         frames (chunked above 1 MiB). Fire-and-forget: the page sends no reply."""
         if self.hold.held:
-            self.hold.release(self)                  # binary frames travel alone
+            self.hold.release()                  # binary frames travel alone
         for page in (self.pages if to is None else to):
             rid = self.new_id()
             for frame in protocol.binary_frames(rid, page.outward.get(rec.wid, rec.wid), method,

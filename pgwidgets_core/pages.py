@@ -117,8 +117,9 @@ class Page:
     when the message is one somebody waits for (the I/O layer may write it at once).
     """
 
-    __slots__ = ("name", "outbox", "pending", "rebuilding", "closed", "inward", "outward",
-                 "uploads", "upload_headers", "bad_since", "bad_count", "wake")
+    __slots__ = ("name", "outbox", "pending", "unnumbered", "answered", "rebuilding", "closed",
+                 "inward", "outward", "uploads", "upload_headers", "bad_since", "bad_count",
+                 "wake")
 
     def __init__(self, name: str = "page", wake: Callable[[bool], None] | None = None) -> None:
         self.name = name                          # for logs: the peer address
@@ -126,6 +127,10 @@ class Page:
         # and frame() takes a run of messages at once)
         self.outbox: list[str | bytes] = []
         self.pending: dict[int, Pending | Call | Compact] = {}   # see Call
+        # Messages sent without an id (a batch's calls), in send order: the page answers
+        # each in turn without an id; ``answered`` of them have been.
+        self.unnumbered: list[Call | None] = []
+        self.answered = 0
         self.rebuilding = False                   # between reconstruct-start and its end
         self.closed = False
         # Widgets the page made itself (MDI sub-windows) have a wid of their own in each
@@ -154,11 +159,25 @@ class Page:
         if empty and self.wake is not None:
             self.wake(urgent)
 
-    def take(self, rid: int, records: Mapping[int, Record]) -> Pending | Call | None:
+    def expect(self, calls: list[Call]) -> None:
+        """``calls`` were sent without ids, in this order (see :attr:`unnumbered`)."""
+        self.unnumbered.extend(calls)
+
+    def take(self, rid: int | None, records: Mapping[int, Record]) -> Pending | Call | None:
         """The entry waiting for reply ``rid`` (removed; a compact one expanded with
-        ``records``), None for an unknown id. An emptied table is let go: a dict keeps
-        the size of its largest burst, which an idle page would hold for good (~4.6 KiB
-        after a 50-widget UI)."""
+        ``records``), None for an unknown id; ``rid`` None: the oldest unnumbered
+        message not answered yet (None if there is none). An emptied table is let go:
+        a dict keeps the size of its largest burst, which an idle page would hold for
+        good (~4.6 KiB after a 50-widget UI)."""
+        if rid is None:
+            waiting, i = self.unnumbered, self.answered
+            if i >= len(waiting):
+                return None
+            call, waiting[i] = waiting[i], None
+            self.answered = i + 1
+            if i + 1 == len(waiting):
+                self.unnumbered, self.answered = [], 0
+            return call
         p = self.pending.pop(rid, None)
         if p is not None and not self.pending:
             self.pending = {}
@@ -192,6 +211,7 @@ class Page:
         self.closed = True
         self.outbox.clear()
         pending, self.pending = self.pending, {}
+        self.unnumbered, self.answered = [], 0        # nobody waits for those
         self.upload_headers.clear()
         return [p for p in pending.values() if type(p) is not tuple]  # type: ignore[misc]
 

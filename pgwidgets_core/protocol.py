@@ -15,7 +15,7 @@ from typing import Any, Callable, TypeGuard
 from .errors import ProtocolError
 
 __all__ = ["Ref", "MAX_SAFE_INT", "is_wid", "encode", "from_wire", "parse_frame", "Reply",
-           "CallbackEvent", "ViewportEvent", "UploadChunk", "Inbound", "Solo", "Many", "array_frame",
+           "UNNUMBERED_OK", "CallbackEvent", "ViewportEvent", "UploadChunk", "Inbound", "Solo", "Many", "array_frame",
            "binary_frames", "BINARY_SINGLE", "BINARY_CHUNK"]
 
 
@@ -103,8 +103,9 @@ def _from_wire(value: Any, resolve: Callable[[int, str | None], Any]) -> Any:
 
 @dataclass(slots=True)
 class Reply:
-    """``result`` or ``error`` for request ``id``."""
-    id: int
+    """``result`` or ``error`` for request ``id``; ``id`` None: for the next message
+    sent without an id (a batch's calls, see :mod:`~pgwidgets_core.batching`)."""
+    id: int | None
     ok: bool
     value: Any = None
     error: str | None = None
@@ -139,6 +140,9 @@ class UploadChunk:
     num_chunks: int
 
 
+#: ``{"type":"result"}``: the next unnumbered message went well (shared: immutable use).
+UNNUMBERED_OK = Reply(None, True)
+
 Inbound = Reply | CallbackEvent | ViewportEvent | UploadChunk | None
 
 
@@ -155,17 +159,18 @@ def _int(msg: dict[str, Any], key: str, *, optional: bool = False) -> int | None
 def _parse_one(msg: Any) -> Inbound:
     if msg is None:                 # an array reply holds null for no-reply entries
         return None
-    if type(msg) is dict and len(msg) == 2:   # the common answer {"type":"result","id":N}
+    if type(msg) is dict and len(msg) <= 2:   # the common answer {"type":"result","id":N}
         rid = msg.get("id")
-        if (type(rid) is int and msg.get("type") == "result"
-                and -MAX_SAFE_INT <= rid <= MAX_SAFE_INT):
-            return Reply(rid, True)
+        if msg.get("type") == "result":
+            if len(msg) == 1:
+                return UNNUMBERED_OK
+            if type(rid) is int and -MAX_SAFE_INT <= rid <= MAX_SAFE_INT:
+                return Reply(rid, True)
     if not isinstance(msg, dict):
         raise ProtocolError(f"expected a JSON object, got {type(msg).__name__}")
     kind = msg.get("type")
     if kind == "result" or kind == "error":
-        rid = _int(msg, "id")
-        assert rid is not None
+        rid = _int(msg, "id", optional=True)
         if kind == "error":
             err = msg.get("error")
             return Reply(rid, False, error=err if isinstance(err, str) else repr(err))

@@ -69,6 +69,15 @@ def test_array_frames_give_one_event_per_entry_with_none_for_null():
     assert [e.id if e else None for e in events] == [1, None, 2]
 
 
+def test_replies_without_an_id_are_for_the_next_unnumbered_message():
+    # pgwidgets-js answers a message that has no id without one (batch calls)
+    ok, err, val = protocol.parse_frame(
+        '[{"type":"result"},{"type":"error","error":"no"},{"type":"result","value":1}]')
+    assert ok is protocol.UNNUMBERED_OK and ok == Reply(None, True)
+    assert err == Reply(None, False, error="no")
+    assert val == Reply(None, True, value=1, has_value=True)
+
+
 def test_callback_and_viewport_parse():
     [cb] = protocol.parse_frame('{"type":"callback","wid":2,"action":"activated","args":[5]}')
     assert cb == CallbackEvent(2, "activated", [5])
@@ -80,7 +89,7 @@ def test_callback_and_viewport_parse():
     ("not json", "invalid JSON"),
     ("42", "expected a JSON object"),
     ('{"type":"bogus"}', "unknown message type 'bogus'"),
-    ('{"type":"result"}', "integer 'id'"),
+    ('{"type":"result","id":1.5}', "integer 'id'"),
     ('{"type":"result","id":"7"}', "integer 'id'"),
     ('{"type":"callback","action":"x","args":[]}', "integer 'wid'"),
     ('{"type":"callback","wid":1,"args":[]}', "'action'"),
