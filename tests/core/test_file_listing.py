@@ -1,0 +1,38 @@
+"""``pgwidgets_core.extras.listing``: what the file browser shows of a folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from pgwidgets_core.extras import listing
+from pgwidgets_core.extras.listing import format_size, read_directory, rows
+
+
+def test_format_size_picks_the_unit():
+    assert [format_size(n) for n in (0, 1023, 1536, 5 << 20, 3 << 30)] == [
+        "0 B", "1023 B", "1.5 KB", "5.0 MB", "3.0 GB"]
+
+
+def test_folders_first_then_names_case_aside_hidden_left_out(tmp_path):
+    for name in ("b.txt", "A.py", ".hidden"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / "zdir").mkdir()
+    assert [e.name for e in read_directory(str(tmp_path))] == ["zdir", "A.py", "b.txt"]
+    assert ".hidden" in [e.name for e in read_directory(str(tmp_path), show_hidden=True)]
+
+
+def test_rows_have_a_parent_row_and_filter_files_not_folders(tmp_path, monkeypatch):
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "a.PNG").write_text("x")
+    (tmp_path / "b.txt").write_text("x")
+    monkeypatch.setitem(listing.ICONS, "png", "data:image/png;base64,AA==")
+    got = rows(str(tmp_path), read_directory(str(tmp_path)), ["png"])
+    assert [r["name"] for r in got] == ["..", "pics", "a.PNG"]
+    assert got[2]["icon"] == "data:image/png;base64,AA==" and got[2]["size"] == "1 B"
+    assert got[1]["icon"] == listing.ICONS["folder"] and got[1]["size"] == ""
+    assert [r["name"] for r in rows("/", [], None)] == []          # a root has no ..
+
+
+def test_an_unreadable_folder_raises(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        read_directory(str(tmp_path / "missing"))
