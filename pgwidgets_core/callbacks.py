@@ -79,22 +79,28 @@ class CallbackTable:
         if action in self._cb:
             self._cb[action] = []
 
-    def _add(self, action: str, entry: _Entry) -> None:
-        if not callable(entry[0]):
+    def check_handler(self, action: str, handler: Any) -> None:
+        """Raise ``TypeError`` if ``handler`` cannot be a handler of ``action`` here
+        (a subclass may refuse more)."""
+        if not callable(handler):
             raise TypeError(f"handler for {action!r} must be callable, not "
-                            f"{type(entry[0]).__name__}")
+                            f"{type(handler).__name__}")
+
+    def handler_calls(self, action: str, args: tuple[Any, ...]) -> Iterator[partial[Any]]:
+        """The calls that firing ``action`` with ``args`` makes, in registration
+        order, as argument-less partials: a snapshot, so a handler may (un)register
+        others while they run. ``make_callback`` runs them."""
+        for handler, extra, kw, with_source in list(self._cb.get(action, ())):
+            head = (self, *args) if with_source else args
+            yield partial(handler, *head, *extra, **kw)
+
+    def _add(self, action: str, entry: _Entry) -> None:
+        self.check_handler(action, entry[0])
         if action not in self._cb:
             # The reference enables it silently; a typo would then never fire.
             warnings.warn(f"{type(self).__name__} has no callback {action!r} enabled; "
                           f"registering it anyway", stacklevel=3)
         self._cb.setdefault(action, []).append(entry)
-
-    def _calls(self, action: str, args: tuple[Any, ...]) -> Iterator[partial[Any]]:
-        """The handler calls for firing ``action`` with ``args``: a snapshot, so a
-        handler may (un)register others while they run."""
-        for handler, extra, kw, with_source in list(self._cb.get(action, ())):
-            head = (self, *args) if with_source else args
-            yield partial(handler, *head, *extra, **kw)
 
 
 class Callbacks(CallbackTable):
@@ -103,7 +109,7 @@ class Callbacks(CallbackTable):
     async def make_callback(self, action: str, *args: Any) -> None:
         """Run every handler of ``action`` in registration order, awaiting those that
         return an awaitable. A handler's exception is logged and the rest still run."""
-        for call in self._calls(action, args):
+        for call in self.handler_calls(action, args):
             try:
                 result = call()
                 if inspect.isawaitable(result):

@@ -35,13 +35,13 @@ class Callbacks(CallbackTable):
     def make_callback(self, action: str, *args: Any) -> None:
         """Run every handler of ``action`` in registration order. A handler's
         exception is logged and the rest still run."""
-        for call in self._calls(action, args):
+        for call in self.handler_calls(action, args):
             try:
                 call()
             except Exception:
                 log.exception("%s handler %r for %r failed", type(self).__name__,
                               call.func, action)
 
-    def _add(self, action: str, entry: Any) -> None:
-        plain(entry[0])          # a coroutine function would never run here
-        super()._add(action, entry)
+    def check_handler(self, action: str, handler: Any) -> None:
+        """Refuse what is not a plain function (a coroutine would never run here)."""
+        plain(handler)
