@@ -39,8 +39,6 @@ def open_browser(make_app, page, tree, **kw):
 
     @app.on_connect
     def setup(session):
-        if "fb" in made:          # a reload rejoins the session: nothing to build
-            return
         fb = FileBrowser(session, title="Pick", **kw)
         fb.on("activated", lambda p: got.put((p, threading.get_ident(),
                                               session.get_session_thread())))
