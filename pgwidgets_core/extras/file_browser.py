@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from ..callbacks import Callbacks
@@ -77,7 +78,7 @@ class FileBrowser(Callbacks):
         self._pending: str | None = None         # path awaiting overwrite confirmation
         self._w: Any = None                      # the widgets, once built
 
-    def __await__(self) -> Any:
+    def __await__(self) -> Generator[Any, None, FileBrowser]:
         return self.build().__await__()
 
     # ---- public API ------------------------------------------------------------------

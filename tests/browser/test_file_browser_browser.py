@@ -12,7 +12,7 @@ from playwright.async_api import expect
 
 from pgwidgets_core.extras.file_browser import FileBrowser
 
-from domsnap import open_session, reload_and_wait
+from domsnap import open_session, reload_and_wait, until
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(60)]
 
@@ -104,3 +104,60 @@ async def test_set_directory_refuses_what_is_not_a_folder(app, tree):
         await fb.set_directory(tree / "top.txt")
     with pytest.raises(ValueError, match="mode"):
         FileBrowser(session, mode="folder")
+
+
+async def test_typed_path_and_the_up_button_navigate(app, page, tree):
+    page.set_default_timeout(5000)
+    session = await open_session(app, page)
+    fb = await FileBrowser(session)
+    await fb.set_directory(tree)
+    await fb.popup()
+    path_entry = page.locator("input").first
+    await path_entry.fill(str(tree / "docs"))
+    await path_entry.press("Enter")
+    await expect(cell(page, "report.txt")).to_be_visible()
+    await path_entry.fill(str(tree / "nowhere"))
+    await path_entry.press("Enter")
+    await expect(page.get_by_text("No such file or folder")).to_be_visible()
+    assert fb.get_directory() == str(tree / "docs")
+    await page.get_by_role("button", name="↑").click()
+    await expect(cell(page, "top.txt")).to_be_visible()
+    assert fb.get_directory() == str(tree)
+
+
+async def test_save_over_an_existing_file_asks_first(app, page, tree):
+    page.set_default_timeout(5000)
+    session = await open_session(app, page)
+    chosen = asyncio.get_running_loop().create_future()
+    fb = await FileBrowser(session, mode="save", title="Save as")
+    fb.on("activated", chosen.set_result)
+    await fb.set_directory(tree)
+    await fb.set_filename("top.txt")
+    await fb.popup()
+    await expect(page.locator("input").nth(1)).to_have_value("top.txt")
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.get_by_text('"top.txt" already exists. Overwrite?')).to_be_visible()
+    assert not chosen.done()
+    await page.get_by_role("button", name="Overwrite").click()
+    assert await asyncio.wait_for(chosen, 5) == str(tree / "top.txt")
+
+
+async def test_directory_mode_picks_the_selected_or_the_shown_folder(app, page, tree):
+    page.set_default_timeout(5000)
+    session = await open_session(app, page)
+    got: list[str] = []
+    fb = await FileBrowser(session, mode="directory", autoclose=False)
+
+    async def record(path):                      # a coroutine handler is awaited
+        got.append(path)
+    fb.on("activated", record)
+    await fb.set_directory(tree)
+    await fb.popup()
+    await cell(page, "docs").click()
+    await page.get_by_role("button", name="Select").click()
+    await until(lambda: got == [str(tree / "docs")], what="the selected folder")
+    await cell(page, "docs").dblclick()           # open it: nothing selected there
+    await expect(cell(page, "report.txt")).to_be_visible()
+    await page.get_by_role("button", name="Select").click()
+    await until(lambda: got[-1:] == [str(tree / "docs")] and len(got) == 2,
+                what="the folder shown")
