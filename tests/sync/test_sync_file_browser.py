@@ -30,30 +30,35 @@ def cell(page, text):
     return page.get_by_text(text, exact=True)
 
 
-def open_browser(make_app, page, tree, **kw):
-    """An app whose on_connect pops up a FileBrowser on ``tree``; what its handler
-    gets (and on which thread) arrives on the returned queue."""
-    app = make_app()
+def open_browser(make_app, page, tree, concurrency="per_session", **kw):
+    """An app (``concurrency_handling=concurrency``) whose on_connect pops up a FileBrowser on
+    ``tree``; what its handler gets, and the name of the thread it ran on, arrive
+    on the returned queue."""
+    app = make_app(concurrency_handling=concurrency)
+    if concurrency == "serialized":          # handlers run in run(), on a thread of the test
+        threading.Thread(target=app.run, daemon=True).start()
     got: queue.Queue = queue.Queue()
     made = {}
 
     @app.on_connect
     def setup(session):
-        fb = FileBrowser(session, title="Pick", **kw)
-        fb.on("activated", lambda p: got.put((p, threading.get_ident(),
-                                              session.get_session_thread())))
+        made["fb"] = fb = FileBrowser(session, title="Pick", **kw)
+        made["home"] = threading.current_thread().name
+        fb.on("activated", lambda p: got.put((p, threading.current_thread().name)))
         fb.set_directory(tree)
         fb.popup()
-        made["fb"] = fb
 
     page.set_default_timeout(5000)
     page.goto(app.url)
     expect(cell(page, "docs")).to_be_visible()
-    return made["fb"], got
+    return made, got
 
 
-def test_user_opens_a_folder_picks_a_file_and_reload_keeps_the_folder(make_app, page, tree):
-    fb, got = open_browser(make_app, page, tree)
+@pytest.mark.parametrize("mode", ["per_session", "serialized", "concurrent"])
+def test_user_opens_a_folder_picks_a_file_and_reload_keeps_the_folder(make_app, page, tree,
+                                                                      mode):
+    made, got = open_browser(make_app, page, tree, mode)
+    fb = made["fb"]
     expect(cell(page, "top.txt")).to_be_visible()
     cell(page, "docs").dblclick()
     expect(cell(page, "report.txt")).to_be_visible()
@@ -67,20 +72,23 @@ def test_user_opens_a_folder_picks_a_file_and_reload_keeps_the_folder(make_app, 
 
     cell(page, "report.txt").click()
     page.get_by_role("button", name="Open").click()
-    path, thread, session_thread = got.get(timeout=5)
+    path, thread = got.get(timeout=5)
     assert path == os.path.join(docs, "report.txt")
-    assert thread == session_thread            # the session's callback thread
+    if mode == "concurrent":                    # a pool thread
+        assert thread.startswith("pgwidgets-pool")
+    else:                                       # where the session's handlers run
+        assert thread == made["home"]
     expect(cell(page, "Pick")).to_be_hidden()
 
 
 def test_files_mode_hands_the_selected_files(make_app, page, tree):
-    fb, got = open_browser(make_app, page, tree, mode="files")
-    assert fb.get_mode() == "files"
+    made, got = open_browser(make_app, page, tree, mode="files")
+    assert made["fb"].get_mode() == "files"
     cell(page, "docs").dblclick()
     cell(page, "notes.md").click()
     cell(page, "report.txt").click(modifiers=["Control"])
     page.get_by_role("button", name="Open").click()
-    paths, _, _ = got.get(timeout=5)
+    paths, _ = got.get(timeout=5)
     assert sorted(paths) == [str(tree / "docs" / "notes.md"), str(tree / "docs" / "report.txt")]
 
 
