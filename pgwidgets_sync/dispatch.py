@@ -5,7 +5,9 @@ The core decides the lanes (``pgwidgets_core.dispatch``: which handlers run in o
 one thread of its own, the serialized lane the thread inside ``run()`` /
 ``process_events()`` (or a host GUI thread), no lane (``concurrent``) a bounded pool.
 Calls cross in janus queues: the loop puts with the async side, other threads
-(``gui_do``) the sync side.
+(``gui_do``) the sync side. A coroutine-function handler is a core object's own (a
+composite such as ``pgwidgets_core.extras.file_browser``; ours are plain): its lane's
+thread runs it on the loop and waits, so it keeps its place in the lane's order.
 """
 
 from __future__ import annotations
