@@ -268,7 +268,8 @@ class FileBrowser(Callbacks):
         elif self._mode == "save":
             await (self._confirm(full) if kind else self._fire(full))
         else:
-            await self._w.status.set_text(f"No such file: {name}")
+            await self._w.status.set_text(f"Not a folder: {name}" if kind
+                                          else f"No such file: {name}")
 
     async def _confirm(self, path: str) -> None:
         self._pending = path
