@@ -36,3 +36,14 @@ def test_rows_have_a_parent_row_and_filter_files_not_folders(tmp_path, monkeypat
 def test_an_unreadable_folder_raises(tmp_path):
     with pytest.raises(FileNotFoundError):
         read_directory(str(tmp_path / "missing"))
+
+
+def test_set_icon_reads_the_file_once_as_a_data_uri(tmp_path, monkeypatch):
+    png = tmp_path / "py.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n")
+    monkeypatch.setitem(listing.ICONS, "py", "")           # undone after the test
+    listing.set_icon("py", png)
+    png.unlink()
+    assert listing.ICONS["py"] == "data:image/png;base64,iVBORw0KGgo="
+    assert listing.icon_for("tool.PY", False) == listing.ICONS["py"]
+    assert listing.icon_for("tool.py", True) == listing.ICONS["folder"]
