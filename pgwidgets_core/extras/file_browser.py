@@ -23,7 +23,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from ..callbacks import Callbacks
-from .listing import ICONS, read_directory, rows, set_icon
+from .listing import ICONS, Scope, rows, set_icon
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -40,11 +40,6 @@ _COLUMNS = [
 ]
 
 
-def _kind(path: str) -> str | None:
-    """"dir", "file" or None (nothing there). Blocking."""
-    return "dir" if os.path.isdir(path) else "file" if os.path.exists(path) else None
-
-
 def _check_mode(mode: str) -> str:
     if mode not in MODES:
         raise ValueError(f"FileBrowser mode must be one of {MODES}, not {mode!r}")
@@ -58,11 +53,15 @@ class FileBrowser(Callbacks):
     Parameters: ``title`` of the dialog; ``modal``; ``autoclose``: hide once a
     choice is made; ``mode``: ``"file"`` (an existing file), ``"files"`` (several),
     ``"directory"`` (a folder: the selected one, or the one shown) or ``"save"`` (a
-    new or existing name; an existing file is confirmed first).
+    new or existing name; an existing file is confirmed first). Keyword-only
+    ``root``: a folder the user cannot leave (by ``..``, a typed path or a link);
+    the first popup shows it. Without it the user may browse whatever the server
+    process can read.
     """
 
     def __init__(self, session: Session, title: str = "Browse", modal: bool = True,
-                 autoclose: bool = True, mode: str = "file") -> None:
+                 autoclose: bool = True, mode: str = "file", *,
+                 root: str | os.PathLike[str] | None = None) -> None:
         super().__init__()
         self.enable_callback("activated")
         self.session = session
@@ -77,6 +76,7 @@ class FileBrowser(Callbacks):
         self._selected: list[str] = []
         self._pending: str | None = None         # path awaiting overwrite confirmation
         self._w: Any = None                      # the widgets, once built
+        self._scope = Scope(root)
 
     def __await__(self) -> Generator[Any, None, FileBrowser]:
         return self.build().__await__()
@@ -116,9 +116,13 @@ class FileBrowser(Callbacks):
 
     async def set_directory(self, path: str | os.PathLike[str]) -> None:
         """Browse folder ``path`` (``~`` expanded). Raises ``FileNotFoundError`` or
-        ``NotADirectoryError`` if it is not a folder; a shown browser moves there."""
+        ``NotADirectoryError`` if it is not a folder, ``ValueError`` if it is outside
+        ``root``; a shown browser moves there."""
         directory = os.path.abspath(os.path.expanduser(os.fspath(path)))
-        kind = await asyncio.to_thread(_kind, directory)
+        kind = await asyncio.to_thread(self._scope.kind, directory)
+        if kind == "outside":
+            raise ValueError(f"FileBrowser.set_directory: {directory!r} is outside the "
+                             f"root {self._scope.root!r}")
         if kind != "dir":
             err = NotADirectoryError if kind else FileNotFoundError
             raise err(f"FileBrowser.set_directory: not a folder: {directory!r}")
@@ -145,11 +149,11 @@ class FileBrowser(Callbacks):
 
     async def popup(self, x: int | None = None, y: int | None = None) -> None:
         """List the folder and show the dialog (at ``x``, ``y`` if given). The first
-        popup shows the current working directory unless :meth:`set_directory` chose
-        one; later ones reopen where the user was."""
+        popup shows ``root`` or else the current working directory, unless
+        :meth:`set_directory` chose one; later ones reopen where the user was."""
         await self.build()
         if self._directory is None:
-            self._directory = os.getcwd()
+            self._directory = self._scope.root or os.getcwd()
         await self._show(self._directory)
         await self._w.dialog.popup(x, y)
 
@@ -158,14 +162,15 @@ class FileBrowser(Callbacks):
         """List ``directory``; on an error keep the current one and say why."""
         w = self._w
         try:
-            entries = await asyncio.to_thread(read_directory, directory, self._show_hidden)
+            entries, parent = await asyncio.to_thread(self._scope.list, directory,
+                                                      self._show_hidden)
         except OSError as e:
             await w.status.set_text(f"Cannot open {directory}: {e.strerror or e}")
             return False
         self._directory, self._listed, self._selected = directory, True, []
         async with self.session.batch():
             await w.path.set_text(directory)
-            await w.table.set_rows(rows(directory, entries, self._extensions))
+            await w.table.set_rows(rows(entries, self._extensions, parent))
             await w.table.set_column_width("icon", 22)
             await w.name.set_text(self._filename or "")
             await w.status.set_text("")
@@ -192,14 +197,16 @@ class FileBrowser(Callbacks):
     # ---- what the user does ----------------------------------------------------------
     async def _go_up(self) -> None:
         parent = os.path.dirname(self._here())
-        if parent != self._here():
+        if parent != self._here() and await asyncio.to_thread(self._scope.contains, parent):
             await self._show(parent)
 
     async def _on_path_entered(self, *_: Any) -> None:
         path = os.path.abspath(os.path.expanduser(self._w.path.get_text().strip()))
-        kind = await asyncio.to_thread(_kind, path)
+        kind = await asyncio.to_thread(self._scope.kind, path)
         if kind == "dir":
             await self._show(path)
+        elif kind == "outside":
+            await self._w.status.set_text(f"Outside {self._scope.root}: {path}")
         elif kind is None and self._mode != "save":
             await self._w.status.set_text(f"No such file or folder: {path}")
         elif await self._show(os.path.dirname(path)):
@@ -211,7 +218,7 @@ class FileBrowser(Callbacks):
             await self._go_up()
             return
         full = os.path.join(self._here(), name)
-        if await asyncio.to_thread(os.path.isdir, full):
+        if await asyncio.to_thread(self._scope.kind, full) == "dir":
             await self._show(full)
         else:
             await self._w.name.set_text(name)
@@ -249,7 +256,7 @@ class FileBrowser(Callbacks):
         if self._mode == "files":
             names = self._selected or [self._w.name.get_text().strip()]
             found = [p for p in (os.path.join(here, n) for n in names if n)
-                     if await asyncio.to_thread(os.path.isfile, p)]
+                     if await asyncio.to_thread(self._scope.kind, p) == "file"]
             if found:
                 await self._fire(found)
             return
@@ -260,8 +267,10 @@ class FileBrowser(Callbacks):
         if not name:
             return
         full = os.path.join(here, name)
-        kind = await asyncio.to_thread(_kind, full)
-        if kind == "dir" and self._mode != "directory":
+        kind = await asyncio.to_thread(self._scope.kind, full)
+        if kind == "outside":
+            await self._w.status.set_text(f"Outside {self._scope.root}: {name}")
+        elif kind == "dir" and self._mode != "directory":
             await self._show(full)
         elif kind == "dir" or (kind == "file" and self._mode == "file"):
             await self._fire(full)

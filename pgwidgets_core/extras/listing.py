@@ -4,6 +4,7 @@ the asyncio browser runs it on a worker thread."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import time
@@ -14,7 +15,7 @@ from pgwidgets_js import get_static_path
 
 from ..widget import to_data_uri
 
-__all__ = ["ICONS", "Entry", "set_icon", "extension", "icon_for", "format_size", "format_time",
+__all__ = ["ICONS", "Entry", "Scope", "set_icon", "extension", "icon_for", "format_size", "format_time",
            "read_directory", "rows"]
 
 # Category -> data: URI. "file", "folder" and "parent" (the ".." row) always exist;
@@ -86,13 +87,12 @@ def read_directory(path: str, show_hidden: bool = False) -> list[Entry]:
     return entries
 
 
-def rows(directory: str, entries: list[Entry],
-         extensions: Collection[str] | None = None) -> list[dict[str, str]]:
-    """The table rows for ``entries`` of ``directory``: a ``..`` row unless it is a
-    root, then every folder and every file whose extension is in ``extensions``
-    (all files when None)."""
+def rows(entries: list[Entry], extensions: Collection[str] | None = None,
+         parent: bool = True) -> list[dict[str, str]]:
+    """The table rows for ``entries``: a ``..`` row if ``parent``, then every folder
+    and every file whose extension is in ``extensions`` (all files when None)."""
     out = []
-    if os.path.dirname(directory) != directory:
+    if parent:
         out.append({"icon": ICONS["parent"], "name": "..", "size": "", "modified": ""})
     for e in entries:
         if not e.is_dir and extensions is not None and extension(e.name) not in extensions:
@@ -101,3 +101,40 @@ def rows(directory: str, entries: list[Entry],
                     "size": "" if e.is_dir else format_size(e.size),
                     "modified": format_time(e.mtime)})
     return out
+
+
+class Scope:
+    """Where a browser may go: anywhere, or inside folder ``root`` (links resolved,
+    so none leads out). Its methods make blocking file system calls."""
+
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+        self.root = None if root is None else os.path.abspath(
+            os.path.expanduser(os.fspath(root)))
+        self._real: str | None = None            # root with links resolved, on first use
+
+    def _real_root(self) -> str | None:
+        if self.root is not None and self._real is None:
+            self._real = os.path.realpath(self.root)
+        return self._real
+
+    def contains(self, path: str) -> bool:
+        """True if the browser may show or choose ``path``."""
+        root = self._real_root()
+        return root is None or os.path.commonpath([root, os.path.realpath(path)]) == root
+
+    def kind(self, path: str) -> str | None:
+        """``"dir"``, ``"file"``, None (nothing there) or ``"outside"`` the root."""
+        if not self.contains(path):
+            return "outside"
+        return "dir" if os.path.isdir(path) else "file" if os.path.exists(path) else None
+
+    def list(self, directory: str, show_hidden: bool = False) -> tuple[list[Entry], bool]:
+        """:func:`read_directory` of ``directory``, and whether there is a folder above
+        it to go up to. ``OSError`` if it cannot be read (``PermissionError`` beyond
+        the root)."""
+        if not self.contains(directory):
+            raise PermissionError(errno.EACCES, "outside the folder this browser shows",
+                                  directory)
+        top = os.path.dirname(directory) == directory or (
+            self.root is not None and os.path.realpath(directory) == self._real_root())
+        return read_directory(directory, show_hidden), not top

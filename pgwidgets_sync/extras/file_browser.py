@@ -49,13 +49,15 @@ class FileBrowser(Callbacks, Proxy):
         def popup(self, x: int | None = None, y: int | None = None) -> None: ...
 
     def __init__(self, session: Session, title: str = "Browse", modal: bool = True,
-                 autoclose: bool = True, mode: str = "file") -> None:
+                 autoclose: bool = True, mode: str = "file", *,
+                 root: str | os.PathLike[str] | None = None) -> None:
         Callbacks.__init__(self)
         self.enable_callback("activated")
         self.session = session
         self._app = session.app
         # The core constructor only records its arguments: safe on this thread.
-        self._core = CoreFileBrowser(to_core(session), title, modal, autoclose, mode)
+        self._core = CoreFileBrowser(to_core(session), title, modal, autoclose, mode,
+                                     root=root)
         self._call("build")
         self._call("on", "activated", self._relay)
 

@@ -161,3 +161,21 @@ async def test_directory_mode_picks_the_selected_or_the_shown_folder(app, page, 
     await page.get_by_role("button", name="Select").click()
     await until(lambda: got[-1:] == [str(tree / "docs")] and len(got) == 2,
                 what="the folder shown")
+
+
+async def test_a_root_keeps_the_user_inside_it(app, page, tree):
+    page.set_default_timeout(5000)
+    session = await open_session(app, page)
+    fb = await FileBrowser(session, root=tree / "docs")
+    with pytest.raises(ValueError, match="outside the root"):
+        await fb.set_directory(tree)
+    await fb.popup()                                  # the first popup shows the root
+    await expect(cell(page, "report.txt")).to_be_visible()
+    await expect(cell(page, "..")).to_have_count(0)
+    path_entry = page.locator("input").first
+    await path_entry.fill(str(tree))
+    await path_entry.press("Enter")
+    await expect(page.get_by_text(f"Outside {tree / 'docs'}")).to_be_visible()
+    await page.get_by_role("button", name="↑").click()
+    await expect(cell(page, "report.txt")).to_be_visible()
+    assert fb.get_directory() == str(tree / "docs")

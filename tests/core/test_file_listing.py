@@ -26,11 +26,11 @@ def test_rows_have_a_parent_row_and_filter_files_not_folders(tmp_path, monkeypat
     (tmp_path / "a.PNG").write_text("x")
     (tmp_path / "b.txt").write_text("x")
     monkeypatch.setitem(listing.ICONS, "png", "data:image/png;base64,AA==")
-    got = rows(str(tmp_path), read_directory(str(tmp_path)), ["png"])
+    got = rows(read_directory(str(tmp_path)), ["png"])
     assert [r["name"] for r in got] == ["..", "pics", "a.PNG"]
     assert got[2]["icon"] == "data:image/png;base64,AA==" and got[2]["size"] == "1 B"
     assert got[1]["icon"] == listing.ICONS["folder"] and got[1]["size"] == ""
-    assert [r["name"] for r in rows("/", [], None)] == []          # a root has no ..
+    assert [r["name"] for r in rows([], None, parent=False)] == []
 
 
 def test_an_unreadable_folder_raises(tmp_path):
@@ -47,3 +47,21 @@ def test_set_icon_reads_the_file_once_as_a_data_uri(tmp_path, monkeypatch):
     assert listing.ICONS["py"] == "data:image/png;base64,iVBORw0KGgo="
     assert listing.icon_for("tool.PY", False) == listing.ICONS["py"]
     assert listing.icon_for("tool.py", True) == listing.ICONS["folder"]
+
+
+def test_a_scope_keeps_links_and_parents_inside_its_root(tmp_path):
+    inside = tmp_path / "root"
+    (inside / "sub").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("x")
+    (inside / "escape").symlink_to(tmp_path)
+    scope = listing.Scope(inside)
+    assert scope.kind(str(inside / "sub")) == "dir"
+    assert scope.kind(str(inside / "nothing")) is None
+    assert scope.kind(str(tmp_path / "secret.txt")) == "outside"
+    assert scope.kind(str(inside / "escape" / "secret.txt")) == "outside"
+    assert scope.list(str(inside))[1] is False            # no .. at the root
+    assert scope.list(str(inside / "sub"))[1] is True
+    with pytest.raises(PermissionError, match="outside"):
+        scope.list(str(tmp_path))
+    assert listing.Scope().kind(str(tmp_path / "secret.txt")) == "file"
+    assert listing.Scope().list("/")[1] is False
