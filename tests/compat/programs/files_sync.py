@@ -50,10 +50,12 @@ def setup(session):
         f"{n}: {os.path.relpath(path, ROOT)}"))
     browse.on("activated", lambda: fb.popup())
     leave.on("activated", lambda: app.close())
-    for w in (shown, browse, leave):
-        vbox.add_widget(w)
+    buttons = W.HBox(spacing=4)
+    for button in (browse, leave):
+        buttons.add_widget(button, 0)
+    for child, stretch in ((shown, 1), (buttons, 0)):
+        vbox.add_widget(child, stretch)
     top.set_widget(vbox)
-    top.resize(400, 200)
     top.show()
 
 
