@@ -88,7 +88,7 @@ class Application(Proxy):
     def _setup(self, params: dict[str, Any]) -> None:
         # Loop thread. The core decides which handlers run in order; ours run them.
         self._twins = Twins()
-        self._runner = ThreadRunner(partial(to_sync, self), self._report)
+        self._runner = ThreadRunner(partial(to_sync, self), self._report, self._portal.call)
         self._core = CoreApplication(**params, handler_runner=self._runner)
         self._log = self._core.logger
         self._portal.timeout = self._core.call_timeout

@@ -5,13 +5,17 @@ The core decides the lanes (``pgwidgets_core.dispatch``: which handlers run in o
 one thread of its own, the serialized lane the thread inside ``run()`` /
 ``process_events()`` (or a host GUI thread), no lane (``concurrent``) a bounded pool.
 Calls cross in janus queues: the loop puts with the async side, other threads
-(``gui_do``) the sync side.
+(``gui_do``) the sync side. A coroutine-function handler is a core object's own (a
+composite such as ``pgwidgets_core.extras.file_browser``; ours are plain): its lane's
+thread runs it on the loop and waits, so it keeps its place in the lane's order.
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
+from functools import partial
 from typing import Any, Callable, Collection
 
 import janus
@@ -165,9 +169,11 @@ class ThreadRunner:
     their arguments made sync. Made on the loop thread."""
 
     def __init__(self, to_sync: Callable[[Any], Any],
-                 report: Callable[[Any, Any, str, Exception], None]) -> None:
+                 report: Callable[[Any, Any, str, Exception], None],
+                 on_loop: Callable[[Callable[[], Any]], Any]) -> None:
         self._to_sync = to_sync          # core objects -> proxies (loop thread)
         self._report = report            # (core session, fn, what, exc), on a handler thread
+        self._on_loop = on_loop          # run a call on the loop, wait for it (bounded)
         self._lock = threading.Lock()    # guards _lanes: the loop adds, close() takes all
         self._lanes: dict[Any, Lane] = {}
         self._ended: list[Lane] = []     # released lanes whose thread may still run
@@ -193,6 +199,13 @@ class ThreadRunner:
     def run(self, lane: Any, session: Any, fn: Callable[..., Any], args: tuple[Any, ...],
             kwargs: dict[str, Any], what: str) -> None:
         report = (lambda exc: self._report(session, fn, what, exc))
+        if inspect.iscoroutinefunction(fn):
+            # A core object's own handler (a composite of pgwidgets_core.extras; ours
+            # are plain, see proxy.plain) is loop code: it runs there, with core
+            # arguments, while its lane waits, so the lane's order holds.
+            call = partial(fn, *args, **kwargs)
+            self.lane(lane).deliver((self._on_loop, (call,), {}, None, report))
+            return
         self.lane(lane).deliver((fn, self._to_sync(args), self._to_sync(kwargs), None, report))
 
     def release(self, lane: Any) -> None:

@@ -162,6 +162,25 @@ def subclass_script(page, url: str) -> None:
     page.get_by_text("Quit", exact=True).click()
 
 
+def files_script(page, url: str) -> None:
+    """Open the extras' FileBrowser, double-click into a folder, reload (the folder stays),
+    double-click a file: the program's Callbacks object reports it, also after a reload."""
+    page.goto(url)
+    expect(page.locator(".toplevel-title-bar")).to_contain_text("Chooser")
+    page.get_by_text("Browse", exact=True).click()
+    expect(page.get_by_text("top.txt", exact=True)).to_be_visible()
+    page.get_by_text("docs", exact=True).dblclick()
+    expect(page.get_by_text("report.txt", exact=True)).to_be_visible()
+    expect(page.get_by_text("top.txt", exact=True)).to_have_count(0)
+    page.reload()               # the reference once took over 5 s here, right after its venv was made
+    expect(page.get_by_text("report.txt", exact=True)).to_be_visible(timeout=15_000)
+    page.get_by_text("report.txt", exact=True).dblclick()
+    expect(page.get_by_text("1: docs/report.txt", exact=True)).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("1: docs/report.txt", exact=True)).to_be_visible()
+    page.get_by_text("Quit", exact=True).click()
+
+
 # which user script drives which program (by stem); every program must have one
 SCRIPTS = {
     "shop_sync": shop_script,
@@ -169,6 +188,7 @@ SCRIPTS = {
     "treeview_sync": treeview_script,
     "editor_sync": editor_script,
     "subclass_async": subclass_script,
+    "files_sync": files_script,
 }
 # programs that cannot pass on this library, with why: strict, so a fix is noticed
 XFAIL_OURS: dict[str, str] = {}

@@ -17,12 +17,12 @@ pytestmark = pytest.mark.timeout(60)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start(example: str, env: dict) -> tuple[subprocess.Popen, str]:
+def start(example: str, env: dict, cwd: Path | None = None) -> tuple[subprocess.Popen, str]:
     # free ports, whatever else runs here (the defaults 9500/9501 may be taken)
     proc = subprocess.Popen([sys.executable, str(ROOT / "examples" / example),
                              "--ws-port", "0", "--http-port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, **env, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, **env, "PYTHONUNBUFFERED": "1"}, cwd=cwd)
     line = proc.stdout.readline()
     m = re.search(r"Open (http://\S+)", line)
     if not m:
@@ -142,6 +142,22 @@ def test_subclass_example_counters_count(page):
         page.get_by_text("-", exact=True).nth(1).click()
         expect(page.get_by_text("4", exact=True)).to_be_visible()
         expect(page.get_by_text("-1", exact=True)).to_be_visible()
+    finally:
+        stop(proc)
+
+
+def test_file_browser_example_opens_a_folder_and_shows_the_chosen_file(page, tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.txt").write_text("buy milk\n")
+    (tmp_path / "run.py").write_text("")
+    proc, url = start("file_browser_sync.py", {}, cwd=tmp_path)
+    try:
+        page.goto(url)
+        page.get_by_text("Open...").click()
+        page.get_by_text("notes", exact=True).dblclick()
+        page.get_by_text("todo.txt", exact=True).dblclick()
+        expect(page.get_by_text(f"chose {tmp_path / 'notes' / 'todo.txt'} (9 bytes)")
+               ).to_be_visible()
     finally:
         stop(proc)
 

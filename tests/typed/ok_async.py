@@ -2,6 +2,7 @@ import asyncio
 
 from pgwidgets_core import Application, Session, Widget
 from pgwidgets_core.Widgets import Button
+from pgwidgets_core.extras.file_browser import FileBrowser
 
 app = Application(ws_port=0, http_port=0)
 
@@ -31,7 +32,12 @@ async def setup(session: Session) -> None:
     menu = await (await W.MenuBar()).add_name("File")
     item = await menu.add_name("Quit")
     await item.on("activated", lambda: None)
-    print(text, kids, n, await Counter(session, "go"))
+    fb = await FileBrowser(session, title="Open", mode="files")
+    await fb.add_ext_filter("Images", "png")
+    fb.on("activated", lambda paths: print(paths))
+    await fb.popup()
+    where: str | None = fb.get_directory()
+    print(text, kids, n, await Counter(session, "go"), where)
 
 
 asyncio.run(app.run())

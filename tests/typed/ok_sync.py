@@ -1,4 +1,5 @@
 from pgwidgets_sync import Application, Session, Widget
+from pgwidgets_sync.extras.file_browser import FileBrowser
 
 app = Application(ws_port=0, http_port=0)
 
@@ -18,6 +19,9 @@ def setup(session: Session) -> None:
     kids: list[Widget] | None = box.get_children()
     menu = W.MenuBar().add_name("File")
     menu.add_name("Quit").on("activated", lambda: None)
+    fb = FileBrowser(session, title="Save as", mode="save")
+    fb.on("activated", lambda path: print(path))
+    fb.popup()
     print(label.get_text(), kids)
 
 
