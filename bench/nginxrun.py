@@ -58,7 +58,9 @@ def run_nginx(conf: str, *, public_port: int, tmp: Path,
     (tmp / "nginx.conf").write_text(
         f"{'user root;' if os.geteuid() == 0 else ''}\n"   # workers read 0700 temp dirs
         f"daemon off;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log info;\n"
-        f"events {{}}\nhttp {{\n    access_log {tmp}/access.log;\n{temp}{conf}\n}}\n")
+        # each page holds two connections (browser and upstream): the default 512
+        # turns pages away above ~250 sessions
+        f"events {{ worker_connections 4096; }}\nhttp {{\n    access_log {tmp}/access.log;\n{temp}{conf}\n}}\n")
     proc = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
