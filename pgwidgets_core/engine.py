@@ -140,9 +140,8 @@ class Engine:
 
     def new_id(self) -> int:
         """A fresh message id."""
-        rid = self._next_id
         self._next_id += 1
-        return rid
+        return self._next_id - 1
 
     def begin_batch(self) -> None:
         """Hold write-behind messages until :meth:`end_batch` (nests)."""

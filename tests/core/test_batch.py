@@ -26,12 +26,18 @@ def frames(page: Page) -> list:
     return [json.loads(f) if isinstance(f, str) else f for f in page.data_to_send()]
 
 
-def test_a_batch_leaves_as_one_frame_when_it_ends_and_not_before():
+def one_label() -> tuple[Engine, Page, object]:
+    """An engine with one page and one Label (its creation already sent)."""
     engine = Engine()
     page = Page()
     engine.join(page)
     label = create(engine, "Label", "a")
     frames(page)
+    return engine, page, label
+
+
+def test_a_batch_leaves_as_one_frame_when_it_ends_and_not_before():
+    engine, page, label = one_label()
     with_calls = []
     engine.begin_batch()
     for i in range(700):                           # more than one array frame's worth
@@ -48,11 +54,7 @@ def test_a_batch_leaves_as_one_frame_when_it_ends_and_not_before():
 
 
 def test_batches_nest_and_only_the_outermost_end_sends():
-    engine = Engine()
-    page = Page()
-    engine.join(page)
-    label = create(engine, "Label", "a")
-    frames(page)
+    engine, page, label = one_label()
     engine.begin_batch()
     set_text(engine, label, "1")
     engine.begin_batch()
@@ -108,11 +110,7 @@ def test_treeview_render_is_suspended_around_the_batch():
 
 
 def test_an_error_in_a_batch_names_its_call_and_index():
-    engine = Engine()
-    page = Page()
-    engine.join(page)
-    label = create(engine, "Label", "a")
-    frames(page)
+    engine, page, label = one_label()
     engine.begin_batch()
     for t in "xyz":
         set_text(engine, label, t)
@@ -130,11 +128,7 @@ def test_an_error_in_a_batch_names_its_call_and_index():
 
 
 def test_batch_replies_are_matched_in_order_across_frames_and_numbered_messages():
-    engine = Engine()
-    page = Page()
-    engine.join(page)
-    label = create(engine, "Label", "a")
-    frames(page)
+    engine, page, label = one_label()
     for batch in ("ab", "cd"):
         engine.begin_batch()
         for t in batch:
