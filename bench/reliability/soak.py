@@ -114,7 +114,8 @@ def run_one(impl: str, args: argparse.Namespace, log_dir: Path) -> dict[str, Any
     with open(log_dir / f"soak.{impl}.app.stderr.txt", "w") as app_err, \
             open(log_dir / f"soak.{impl}.driver.stderr.txt", "w") as drv_err:
         app, app_q = _spawn(["bench.reliability.soak_app", "--impl", impl,
-                             "--interval", str(args.interval)], app_err, stdin=True)
+                             "--interval", str(args.interval),
+                             "--warmup", str(args.warmup * 60)], app_err, stdin=True)
         driver = None
         try:
             http, ws = _expect(app_q, "URL ", 60).split()
@@ -202,8 +203,10 @@ def table(results: list[dict[str, Any]]) -> str:
         rows.append(f"{r['impl']:<11} {f['verdict'].upper():<6} {d['cycles']} cycles, "
                     f"{c['sessions']} sessions ({d['fake_sessions']} fake, "
                     f"{d['chromium_sessions']} Chromium), {c['clicks']} clicks, "
-                    f"{d['failures']} driver failures; max live {f.get('max_live_sessions')}"
-                    f" sessions; warm-up {f['warmup_s'] / 60:g} min, "
+                    f"{c['queries']} queries ({c['bad_answers']} wrong), "
+                    f"{c['disconnects']} disconnects, {d['failures']} driver failures")
+        rows.append(f"{'':<11} max live {f.get('max_live_sessions')} sessions, "
+                    f"{f.get('max_live_pages')} pages; warm-up {f['warmup_s'] / 60:g} min, "
                     f"{f['rest_samples']} rest samples after it")
         if "rss_kib" not in f:
             continue
@@ -256,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         "warmup_minutes": args.warmup, "results": results}, indent=1, default=repr))
     print(f"\nsoak: load average {after['loadavg'][0]} at the end; wrote {args.output}")
     ok = all(r.get("figures", {}).get("verdict") == "flat" and not r["driver"]["failures"]
-             for r in results)
+             and not r["app"]["counts"]["bad_answers"] for r in results)
     return 0 if ok else 1
 
 

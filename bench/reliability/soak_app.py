@@ -8,7 +8,8 @@ Run by :mod:`bench.reliability.soak` (not meant to be run by hand)::
 main thread; ``ours-sync`` a :class:`pgwidgets_sync.Application` (its loop on its own
 thread, handlers on per-session threads). Each new session gets TopLevel > VBox >
 Label "ready", Buttons "Click" and "Quit", and 20 filler labels; "Click" sets the label
-to ``clicked N``, "Quit" destroys the session. ``session_idle_timeout=1`` destroys the
+to ``clicked N`` and asks the page for the box's children (a query, checked), "Quit"
+destroys the session; an ``on_disconnect`` handler counts the pages that left. ``session_idle_timeout=1`` destroys the
 sessions whose pages just leave.
 
 Protocol with the parent (lines on stdout, one line on stdin): ``URL <http> <ws>``
@@ -18,7 +19,10 @@ with every sample.
 Samples, taken on the app's event loop: every ``--interval`` seconds (``periodic``),
 and once per quiet moment (``rest``: no session, no page, for 0.3 s, at most one every
 2 s). Each has RSS (``VmRSS``), asyncio tasks, threads (``/proc/self/status``), open
-fds, GC-tracked objects after ``gc.collect()``, sessions and pages.
+fds, GC-tracked objects after ``gc.collect()``, sessions and pages. At the first rest
+after ``--warmup`` seconds and at the end it also counts GC objects by type, and (with
+``SOAK_TRACEMALLOC=1`` in the environment; slower) takes a tracemalloc snapshot: the
+result has the types and source lines that grew in between.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ import os
 import sys
 import threading
 import time
+import tracemalloc
+from collections import Counter
 from typing import Any
 
 from .common import mono
@@ -39,6 +45,7 @@ IDLE_TIMEOUT = 1.0     # seconds without a page before a session is destroyed
 FILLER = 20            # extra labels per session, so a per-session leak is visible
 REST_QUIET = 0.3       # no session and no page for this long: a rest sample
 REST_EVERY = 2.0       # at most one rest sample per this many seconds
+COUNTS = ("sessions", "clicks", "queries", "bad_answers", "quits", "disconnects")
 
 
 def proc_status() -> dict[str, int]:
@@ -74,8 +81,42 @@ def sample(kind: str, core: Any, t0: float, counts: dict[str, int]) -> dict[str,
     }
 
 
+class Growth:
+    """GC objects by type (and tracemalloc, if on) at the warm-up's end, and the
+    difference at the end of the run."""
+
+    def __init__(self) -> None:
+        self.types: Counter[str] | None = None
+        self.snap: tracemalloc.Snapshot | None = None
+        self.result: dict[str, Any] = {}
+
+    @staticmethod
+    def _types() -> Counter[str]:
+        return Counter(type(o).__qualname__ for o in gc.get_objects())
+
+    def mark(self) -> None:
+        self.types = self._types()
+        if tracemalloc.is_tracing():
+            self.snap = tracemalloc.take_snapshot()
+
+    def finish(self) -> None:
+        if self.types is None:
+            return
+        grown = self._types()
+        grown.subtract(self.types)
+        out: dict[str, Any] = {"gc_types": dict(sorted(
+            ((k, v) for k, v in grown.items() if v), key=lambda kv: -abs(kv[1]))[:20])}
+        if self.snap is not None:
+            diff = tracemalloc.take_snapshot().compare_to(self.snap, "lineno")
+            out["tracemalloc"] = [f"{d.traceback[0].filename}:{d.traceback[0].lineno} "
+                                  f"{d.size_diff:+d} B {d.count_diff:+d} blocks"
+                                  for d in diff[:15]]
+        self.result = out
+
+
 async def sampler(core: Any, interval: float, counts: dict[str, int],
-                  out: list[dict[str, Any]], stop: asyncio.Event) -> None:
+                  out: list[dict[str, Any]], stop: asyncio.Event, warmup: float,
+                  growth: Growth) -> None:
     """Periodic and rest samples until ``stop``; then a final one."""
     t0 = mono()
     out.append(sample("start", core, t0, counts))
@@ -94,11 +135,14 @@ async def sampler(core: Any, interval: float, counts: dict[str, int],
                 and now - last_rest >= REST_EVERY):
             out.append(sample("rest", core, t0, counts))
             last_rest = now
+            if growth.types is None and now - t0 >= warmup:
+                growth.mark()
             quiet_since = None
         if now >= next_periodic:
             out.append(sample("periodic", core, t0, counts))
             next_periodic += interval
     out.append(sample("end", core, t0, counts))
+    growth.finish()
 
 
 def _ui_async(counts: dict[str, int]) -> Any:
@@ -123,6 +167,9 @@ def _ui_async(counts: dict[str, int]) -> Any:
             n += 1
             counts["clicks"] += 1
             await label.set_text(f"clicked {n}")
+            kids = await box.get_children()            # a query: a page round trip
+            counts["queries"] += 1
+            counts["bad_answers"] += kids is None or len(kids) != 3 + FILLER
 
         async def quit() -> None:
             counts["quits"] += 1
@@ -161,6 +208,10 @@ def _ui_sync(counts: dict[str, int]) -> Any:
             n += 1
             bump("clicks")
             label.set_text(f"clicked {n}")
+            kids = box.get_children()                  # a query: a page round trip
+            bump("queries")
+            if kids is None or len(kids) != 3 + FILLER:
+                bump("bad_answers")
 
         def quit() -> None:
             bump("quits")
@@ -180,18 +231,24 @@ async def _wait_stdin_stop() -> None:
     await asyncio.to_thread(sys.stdin.readline)
 
 
-def run_async(interval: float) -> dict[str, Any]:
+def run_async(interval: float, warmup: float) -> dict[str, Any]:
     from pgwidgets_core import Application
-    counts = {"sessions": 0, "clicks": 0, "quits": 0}
+    counts = dict.fromkeys(COUNTS, 0)
     samples: list[dict[str, Any]] = []
+    growth = Growth()
 
     async def main() -> None:
         app = Application(ws_port=0, http_port=0, max_sessions=None,
                           session_idle_timeout=IDLE_TIMEOUT)
         app.on_connect(_ui_async(counts))
+
+        @app.on_disconnect
+        async def left(session: Any) -> None:
+            counts["disconnects"] += 1
         await app.start()
         stop = asyncio.Event()
-        task = asyncio.create_task(sampler(app, interval, counts, samples, stop))
+        task = asyncio.create_task(sampler(app, interval, counts, samples, stop,
+                                           warmup, growth))
         print(_urls(app), flush=True)
         await _wait_stdin_stop()
         stop.set()
@@ -199,22 +256,29 @@ def run_async(interval: float) -> dict[str, Any]:
         await app.close()
 
     asyncio.run(main())
-    return {"counts": counts, "samples": samples}
+    return {"counts": counts, "samples": samples, "growth": growth.result}
 
 
-def run_sync(interval: float) -> dict[str, Any]:
+def run_sync(interval: float, warmup: float) -> dict[str, Any]:
     from pgwidgets_sync import Application
-    counts = {"sessions": 0, "clicks": 0, "quits": 0}
+    counts = dict.fromkeys(COUNTS, 0)
     samples: list[dict[str, Any]] = []
+    growth = Growth()
     app = Application(ws_port=0, http_port=0, max_sessions=None,
                       session_idle_timeout=IDLE_TIMEOUT)
     app.on_connect(_ui_sync(counts))
+    lock = threading.Lock()
+
+    @app.on_disconnect
+    def left(session: Any) -> None:
+        with lock:
+            counts["disconnects"] += 1
     app.start()
     core, loop = app._core, app._portal.loop
     stop = asyncio.Event()
 
     async def go() -> None:
-        await sampler(core, interval, counts, samples, stop)
+        await sampler(core, interval, counts, samples, stop, warmup, growth)
 
     fut = asyncio.run_coroutine_threadsafe(go(), loop)
     print(_urls(core), flush=True)
@@ -222,16 +286,20 @@ def run_sync(interval: float) -> dict[str, Any]:
     loop.call_soon_threadsafe(stop.set)
     fut.result(60)
     app.close()
-    return {"counts": counts, "samples": samples}
+    return {"counts": counts, "samples": samples, "growth": growth.result}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.reliability.soak_app")
     ap.add_argument("--impl", choices=("ours-async", "ours-sync"), required=True)
     ap.add_argument("--interval", type=float, default=5.0)
+    ap.add_argument("--warmup", type=float, default=120.0, help="seconds")
     args = ap.parse_args(argv)
+    if os.environ.get("SOAK_TRACEMALLOC") == "1":
+        tracemalloc.start(1)
     t0 = time.time()
-    result = (run_async if args.impl == "ours-async" else run_sync)(args.interval)
+    run = run_async if args.impl == "ours-async" else run_sync
+    result = run(args.interval, args.warmup)
     result.update(impl=args.impl, wall_seconds=round(time.time() - t0, 1),
                   idle_timeout=IDLE_TIMEOUT, filler=FILLER)
     print("SOAK-APP " + json.dumps(result), flush=True)

@@ -53,8 +53,9 @@ class SoakPage(LightPage):
     def _message(self, m: Any) -> dict[str, Any] | None:
         if isinstance(m, dict) and m.get("type") == "create":
             args = m.get("args") or []
-            if args and isinstance(args[0], str):
-                self.texts[m.get("wid")] = args[0]
+            wid = m.get("wid")
+            if args and isinstance(args[0], str) and isinstance(wid, int):
+                self.texts[wid] = args[0]
         return super()._message(m)
 
 
