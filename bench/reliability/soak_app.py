@@ -8,7 +8,7 @@ Run by :mod:`bench.reliability.soak` (not meant to be run by hand)::
 main thread; ``ours-sync`` a :class:`pgwidgets_sync.Application` (its loop on its own
 thread, handlers on per-session threads). Each new session gets TopLevel > VBox >
 Label "ready", Buttons "Click" and "Quit", and 20 filler labels; "Click" sets the label
-to ``clicked N`` and asks the page for the box's children (a query, checked), "Quit"
+to ``clicked N`` after asking the page for the box's children (a query, checked), "Quit"
 destroys the session; an ``on_disconnect`` handler counts the pages that left. ``session_idle_timeout=1`` destroys the
 sessions whose pages just leave.
 
@@ -166,10 +166,11 @@ def _ui_async(counts: dict[str, int]) -> Any:
             nonlocal n
             n += 1
             counts["clicks"] += 1
-            await label.set_text(f"clicked {n}")
-            kids = await box.get_children()            # a query: a page round trip
+            # a query (a page round trip), before the label tells the page it is done
+            kids = await box.get_children()
             counts["queries"] += 1
             counts["bad_answers"] += kids is None or len(kids) != 3 + FILLER
+            await label.set_text(f"clicked {n}")
 
         async def quit() -> None:
             counts["quits"] += 1
@@ -207,11 +208,11 @@ def _ui_sync(counts: dict[str, int]) -> Any:
             nonlocal n
             n += 1
             bump("clicks")
-            label.set_text(f"clicked {n}")
-            kids = box.get_children()                  # a query: a page round trip
+            kids = box.get_children()                  # a query, as above
             bump("queries")
             if kids is None or len(kids) != 3 + FILLER:
                 bump("bad_answers")
+            label.set_text(f"clicked {n}")
 
         def quit() -> None:
             bump("quits")
