@@ -15,7 +15,8 @@ Until ``--seconds`` have passed, cycle after cycle, all at once:
   session: close code 4000), close with 1001 (the app's idle timeout destroys the
   session), or drop TCP without a closing handshake (same);
 * one real headless Chromium page (Playwright, Debian's /usr/bin/chromium, one browser
-  for the run with a fresh user-data-dir): open the app's URL in a new tab, click,
+  for the run with a fresh user-data-dir, a new context per cycle): open the app's URL,
+  click,
   reload (``page.reload()``; the label must come back as ``clicked 1``), click again,
   then click "Quit" or close the tab, in turn.
 
@@ -28,9 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import shutil
 import sys
-import tempfile
 import time
 from typing import Any
 
@@ -110,22 +109,28 @@ async def fake_session(ws: str, name: str, ending: str) -> None:
 
 
 class Chromium:
-    """One headless Chromium (persistent context on a fresh user-data-dir)."""
+    """One headless Chromium for the run. Playwright's ``launch()`` gives it a fresh
+    user-data-dir of its own (and refuses ``--user-data-dir``); each tab is opened in a
+    new browser context (an empty profile: a new session, a cold cache, and its
+    keep-alive HTTP connections closed with it)."""
 
     async def start(self) -> Chromium:
         from playwright.async_api import async_playwright
-        self.dir = tempfile.mkdtemp(prefix="soak-chromium-")
         self.pw = await async_playwright().start()
-        self.ctx = await self.pw.chromium.launch_persistent_context(
-            self.dir, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1000, "height": 800}, timeout=60_000)
+        try:
+            self.browser = await self.pw.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=60_000)
+        except BaseException:
+            await self.pw.stop()
+            raise
         return self
 
     async def session(self, url: str, quit_: bool) -> None:
         """One tab's life: open, click, reload, click, Quit or close."""
-        page = await self.ctx.new_page()
-        page.set_default_timeout(30_000)
+        ctx = await self.browser.new_context(viewport={"width": 1000, "height": 800})
         try:
+            page = await ctx.new_page()
+            page.set_default_timeout(30_000)
             await page.goto(url)
             click = page.get_by_text("Click", exact=True)
             await click.click()
@@ -138,14 +143,13 @@ class Chromium:
                 await page.get_by_text("Quit", exact=True).click()
                 await page.get_by_text("clicked 2", exact=True).wait_for(state="detached")
         finally:
-            await page.close()
+            await ctx.close()
 
     async def close(self) -> None:
         try:
-            await self.ctx.close()
-            await self.pw.stop()
+            await self.browser.close()
         finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
+            await self.pw.stop()
 
 
 async def run(http: str, ws: str, seconds: float, pages: int, chromium: bool
