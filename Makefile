@@ -5,6 +5,7 @@
 #   make bench   run the benchmarks (python -m bench) if they exist
 #   make bench-scale  scale in one process (python -m bench.scale; BENCH_ARGS=--quick)
 #   make bench-proxy  behind nginx: click direct vs nginx, 1 vs 2 workers (python -m bench.proxy)
+#   make bench-soak   10-minute soak per API: RSS, tasks, threads, fds flat (python -m bench.reliability.soak)
 #   make stubs   regenerate the widget type stubs (Widgets.pyi) from pgwidgets-js
 #   make reference  regenerate docs/reference (a page and a Chromium screenshot per widget)
 #   make docs    build the documentation site (MkDocs, warnings are errors) into site/
@@ -65,7 +66,7 @@ endef
 
 # ---------------------------------------------------------------------------
 
-.PHONY: help venv chromium test demo bench bench-scale bench-proxy stubs reference docs clean print-python FORCE
+.PHONY: help venv chromium test demo bench bench-scale bench-proxy bench-soak stubs reference docs clean print-python FORCE
 
 help:
 	@awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' $(firstword $(MAKEFILE_LIST))
@@ -143,6 +144,9 @@ bench-scale: venv
 
 bench-proxy: venv chromium
 	$(VPY) -m bench.proxy $(BENCH_ARGS)
+
+bench-soak: venv chromium
+	$(VPY) -m bench.reliability.soak $(BENCH_ARGS)
 
 stubs: venv
 	$(VPY) -m pgwidgets_core.stubgen

@@ -40,7 +40,9 @@ class Runner(Protocol):
         to ``session.report_error`` with a note naming ``what``."""
 
     def release(self, lane: Any) -> None:
-        """``lane`` (a destroyed session) gets no more handlers."""
+        """``lane`` (a destroyed session) gets no more handlers once those given have
+        run. A handler may still come after (``on_disconnect`` of the pages its end
+        closed): the dispatcher then releases the lane again right after it."""
 
     def owns(self, task: asyncio.Task[Any]) -> bool:
         """True if ``task`` runs one of this runner's handlers."""
@@ -69,7 +71,14 @@ class Dispatcher:
     def submit(self, session: Session, fn: Callable[..., Any], args: tuple[Any, ...],
                kwargs: dict[str, Any], what: str) -> None:
         """Run ``fn(*args, **kwargs)`` (sync or async) as the mode says (loop thread)."""
-        self.runner.run(self.lane(session), session, fn, args, kwargs, what)
+        lane = self.lane(session)
+        self.runner.run(lane, session, fn, args, kwargs, what)
+        if lane is session and session.is_destroyed:
+            # A handler after the session's end (the on_disconnect of the pages that
+            # destroy() closed): its lane is let go again once that handler ran, or a
+            # runner that made the lane anew (a thread) would keep it, and the session,
+            # for good.
+            self.runner.release(session)
 
     def release(self, session: Session) -> None:
         if self.mode == "per_session":

@@ -683,3 +683,38 @@ async def test_wrapping_add_connection_is_a_hook_on_every_attach(app, page_for):
     await fb.wait_widget("Label")
     assert seen == [{"rebuild_page": True}]
     assert session.is_connected
+
+
+async def test_on_disconnect_after_destroy_runs_and_its_lane_is_released_after_it(page_for):
+    """destroy() releases the session's lane, then closes its pages, whose
+    on_disconnect comes after: the lane must be released again once that ran, or a
+    runner that makes lanes anew (the blocking API: a thread each) keeps a thread and the
+    session for good. Found by the soak bench (bench/reliability/soak.py)."""
+    from pgwidgets_core.dispatch import TaskRunner
+    events = []
+
+    class Recording(TaskRunner):
+        def run(self, lane, session, fn, args, kwargs, what):
+            events.append(("run", lane, what))
+            super().run(lane, session, fn, args, kwargs, what)
+
+        def release(self, lane):
+            events.append(("release", lane, None))
+            super().release(lane)
+
+    app = Application(ws_port=0, http_port=0, max_sessions=None, handler_runner=Recording())
+    await app.start()
+    try:
+        left = asyncio.Event()
+        app.on_disconnect(lambda s: left.set())
+        fb = page_for(app)
+        session = await connected(app, fb)
+        await session.destroy()
+        await fb.wait_closed()
+        await asyncio.wait_for(left.wait(), 5)
+        mine = [(kind, what) for kind, lane, what in events if lane is session]
+        first_release = mine.index(("release", None))
+        assert ("run", "on_disconnect") in mine[first_release:], mine
+        assert mine[-1] == ("release", None), mine
+    finally:
+        await app.close()

@@ -289,3 +289,29 @@ def test_sigint_ends_run_cleanly_within_a_second():
     assert code == 0, err
     assert "run returned" in out and "Traceback" not in err
     assert elapsed < 1.0
+
+
+def test_a_session_destroyed_under_its_page_stops_its_thread_after_on_disconnect(make_app):
+    """The page's on_disconnect comes after destroy() released the session's thread: it
+    runs, on a thread that ends after it (found by the soak bench: one thread, and the
+    session, kept for every session a handler destroyed)."""
+    import asyncio
+    from fakebrowser import FakeBrowser
+
+    app = make_app()
+    left: list[threading.Thread] = []
+    app.on_disconnect(lambda s: left.append(threading.current_thread()))
+    before = ours()
+
+    async def page() -> None:
+        fb = FakeBrowser(f"ws://127.0.0.1:{app.ws_port}",
+                         origin=f"http://127.0.0.1:{app.http_port}")
+        await fb.connect()
+        sid, _ = await fb.wait_session_info()
+        await asyncio.to_thread(app.sessions[sid].destroy)
+        await fb.wait_closed()
+        await fb.close()
+
+    asyncio.run(page())
+    until(lambda: left)
+    until(lambda: not left[0].is_alive() and ours() <= before)
