@@ -14,12 +14,17 @@ from .errors import ProtocolError
 from .events import Fired, Reported
 from .pages import Call, Page
 from .protocol import CallbackEvent, Ref, Reply, UploadChunk
-from .state import Record, apply_callback, auto_listens, setter_call
+from .state import SYNC_SCROLLS, Record, apply_callback, auto_listens, setter_call
 
 if TYPE_CHECKING:
     from .engine import Engine
 
-__all__ = ["callback", "upload_chunk", "pull_gone", "link_subwindow", "ask_subwindow_positions"]
+__all__ = ["callback", "upload_chunk", "pull_gone", "link_subwindow", "ask_subwindow_positions",
+           "expect_echo"]
+
+# Scroll positions: setting one silently still makes the page send its native scroll
+# event later (key -> the action that reports it).
+_ECHOED = {"scroll_position": "scrolled", "scroll_percent": "scrolled"}
 
 
 def callback(engine: Engine, page: Page, ev: CallbackEvent, now: float) -> None:
@@ -62,9 +67,34 @@ def upload_chunk(engine: Engine, page: Page, header: UploadChunk, data: bytes,
         deliver(engine, page, rec, transfer.action, [transfer.result()])
 
 
+def expect_echo(page: Page, rec: Record, key: str, args: tuple[Any, ...] | list[Any]) -> None:
+    """``key`` of ``rec`` is being set to ``args`` in ``page`` silently (a rebuild puts
+    a scroll position back, another page's scrolling is brought along): the scroll
+    event the page sends for it later is not the user's and runs no handler."""
+    action = _ECHOED.get(key)
+    if action is not None and rec.defn.name in SYNC_SCROLLS:
+        if page.echoes is None:
+            page.echoes = {}
+        page.echoes[(rec.wid, action)] = tuple(args)
+
+
+def _echo(page: Page, rec: Record, action: str, args: list[Any]) -> bool:
+    # True for the scroll event of a position set silently (see expect_echo); any
+    # other event of the widget ends the expectation (the user moved it since).
+    echoes = page.echoes
+    if not echoes or (rec.wid, action) not in echoes:
+        return False
+    if echoes[(rec.wid, action)] == tuple(args):
+        return True
+    del echoes[(rec.wid, action)]
+    return False
+
+
 def deliver(engine: Engine, page: Page, rec: Record, action: str, args: list[Any]) -> None:
     """A user event from ``page``: fold it into the records, bring the other pages
     along (silently), then hand it to the program's handlers."""
+    if _echo(page, rec, action, args):
+        return
     _fold(engine, page, rec, action, args)
     if action == "resize" and rec.defn.name == "MDISubWindow":
         _ask_subwindow_position(engine, page, rec)
@@ -89,6 +119,9 @@ def _fold(engine: Engine, page: Page, rec: Record, action: str, args: list[Any])
     if others:
         for method, margs in pushes:
             engine.call(rec, method, margs, silent=True, to=others)
+        for key, value in changed:
+            for p in others:
+                expect_echo(p, rec, key, value)
 
 
 # ---- values asked for after a user change ------------------------------------------

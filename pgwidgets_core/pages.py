@@ -119,7 +119,7 @@ class Page:
 
     __slots__ = ("name", "outbox", "pending", "unnumbered", "answered", "rebuilding", "closed",
                  "inward", "outward", "uploads", "upload_headers", "bad_since", "bad_count",
-                 "wake")
+                 "wake", "echoes")
 
     def __init__(self, name: str = "page", wake: Callable[[bool], None] | None = None) -> None:
         self.name = name                          # for logs: the peer address
@@ -142,6 +142,9 @@ class Page:
         self.bad_since = 0.0                      # malformed-frame log rate limit
         self.bad_count = 0
         self.wake = wake
+        # (wid, action) -> args: the scroll event this page will send when it puts back
+        # a position Python set silently (see inbound.expect_echo); None: none
+        self.echoes: dict[tuple[int, str], tuple[Any, ...]] | None = None
 
     def __repr__(self) -> str:
         return f"<Page {self.name} queued={len(self.outbox)} pending={len(self.pending)}>"

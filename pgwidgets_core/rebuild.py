@@ -84,5 +84,6 @@ def rescroll(engine: Engine, page: Page, again: tuple[float, ...] | None) -> Non
                 method, margs = setter_call(key, args)
                 engine.send(protocol.call(rec.wid, method, margs, silent=True),
                             Call(rec, method, margs), to=[page])
+                inbound.expect_echo(page, rec, key, args)
     if again:
         engine.emit(TimerSet(again[0], Rescroll(page, again[1:])))

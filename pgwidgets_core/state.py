@@ -287,6 +287,12 @@ def auto_listens(defn: WidgetDef) -> tuple[str, ...]:
     return tuple(dict.fromkeys(acts))
 
 
+#: Classes whose ``scrolled`` event reports the position Python records.
+SYNC_SCROLLS = frozenset(name for name, acts in SYNC.items()
+                         if any(k in ("scroll_position", "scroll_percent")
+                                for k, _ in acts.get("scrolled", [])))
+
+
 def apply_callback(rec: Record, action: str, args: list[Any]) -> list[tuple[str, tuple[Any, ...]]]:
     """Fold a user change reported by the page into ``rec``; returns what changed."""
     specs = SYNC.get(rec.defn.name, {}).get(action)

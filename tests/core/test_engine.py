@@ -200,6 +200,27 @@ def test_a_user_change_is_recorded_and_pushed_silently_to_the_other_pages():
     assert messages(a) == []
 
 
+def test_a_scroll_position_set_silently_comes_back_as_an_echo_that_runs_no_handler():
+    engine = Engine()
+    a, b = Page("a"), Page("b")
+    engine.join(a)
+    engine.join(b)
+    view = create(engine, "HtmlView")
+    messages(a), messages(b)
+
+    def scrolled(page, *pos):
+        engine.receive(page, json.dumps({"type": "callback", "wid": view.wid,
+                                         "action": "scrolled", "args": list(pos)}))
+        return engine.events_received()
+    assert scrolled(a, 0, 120) == [Fired(view, "scrolled", [0, 120])]      # the user, in A
+    [push] = messages(b)
+    assert (push["method"], push["args"], push["silent"]) == ("set_scroll_position", [0, 120], True)
+    assert scrolled(b, 0, 120) == ()            # B's native event for the push: an echo
+    assert scrolled(b, 0, 120) == ()            # (however many times)
+    assert scrolled(b, 0, 300) == [Fired(view, "scrolled", [0, 300])]      # the user, in B
+    assert scrolled(b, 0, 120) == [Fired(view, "scrolled", [0, 120])]      # and back
+
+
 def test_binary_payloads_travel_in_one_frame_or_announced_chunks():
     engine = Engine()
     page = Page()
