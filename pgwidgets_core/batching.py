@@ -40,10 +40,9 @@ class Hold:
     def __init__(self) -> None:
         self.depth = 0            # open batches (they nest; only the outermost releases)
         self.count = 0            # calls made in the current outermost batch
-        # per page: (message, call, whether it has its id and its pending entry);
-        # encoded together when released (one encoder pass over the whole list), as
-        # the page will see them then
-        self.held: dict[Page, list[tuple[dict[str, Any], Call, bool]]] = {}
+        # per page: (message, call); encoded together when released (one encoder
+        # pass over the whole list), as the page will see them then
+        self.held: dict[Page, list[tuple[dict[str, Any], Call]]] = {}
 
     def next_index(self) -> int:
         """The index in the batch of the call being made."""
@@ -53,14 +52,13 @@ class Hold:
 
     def add(self, page: Page, msg: dict[str, Any], rid: int,
             pending: Pending | Call | Compact) -> None:
-        """Hold ``msg`` (without its id) for ``page``; ``pending`` is its entry."""
+        """Hold ``msg`` for ``page``: without an id, unless a hook waits for its very
+        reply (``pending`` is a :class:`Pending`): then numbered ``rid``."""
         assert not isinstance(pending, tuple), "a held call is never compacted"
-        held = self.held.setdefault(page, [])
-        if type(pending) is Pending:                 # a hook waits for this very reply
+        if type(pending) is Pending:
             page.pending[rid] = pending
-            held.append(({**msg, "id": rid}, pending.call, True))
-        else:
-            held.append((msg, pending.call, False))
+            msg = {**msg, "id": rid}
+        self.held.setdefault(page, []).append((msg, pending.call))
 
     def begin(self) -> None:
         if self.depth == 0:
@@ -83,11 +81,10 @@ class Hold:
             # Suspended before the first call (right after its creation, if made in
             # this batch), resumed after the last; not if destroyed in it.
             suspended: dict[int, Record] = {}
-            before: list[tuple[dict[str, Any], Call, bool]] = []
-            out: list[tuple[dict[str, Any], Call, bool]] = []
-            for item in items:
-                out.append(item)
-                call = item[1]
+            before: list[tuple[dict[str, Any], Call]] = []
+            out: list[tuple[dict[str, Any], Call]] = []
+            for msg, call in items:
+                out.append((msg, call))
                 rec = call.rec
                 if (rec is not None and rec.defn.name in SUSPENDABLE and not rec.destroyed
                         and rec.wid not in suspended):
@@ -95,14 +92,14 @@ class Hold:
                     (out if call.method == "create" else before).append(
                         _render(page, rec, True))
             out = before + out + [_render(page, rec, False) for rec in suspended.values()]
-            page.expect([call for _, call, numbered in out if not numbered])
-            page.enqueue(protocol.Many(protocol.encode([msg for msg, _, _ in out])))
+            page.expect([call for msg, call in out if "id" not in msg])
+            page.enqueue(protocol.Many(protocol.encode([msg for msg, _ in out])))
 
 
-def _render(page: Page, rec: Record, suspend: bool) -> tuple[dict[str, Any], Call, bool]:
+def _render(page: Page, rec: Record, suspend: bool) -> tuple[dict[str, Any], Call]:
     # A call of its own (unnumbered, so a failure is reported like any other).
     return (protocol.call(page.outward.get(rec.wid, rec.wid), "_suspendRender", [suspend]),
-            Call(rec, "_suspendRender", [suspend]), False)
+            Call(rec, "_suspendRender", [suspend]))
 
 
 class Batch:

@@ -14,17 +14,13 @@ from .errors import ProtocolError
 from .events import Fired, Reported
 from .pages import Call, Page
 from .protocol import CallbackEvent, Ref, Reply, UploadChunk
-from .state import SYNC_SCROLLS, Record, apply_callback, auto_listens, setter_call
+from .state import SCROLLED_KEYS, Record, apply_callback, auto_listens, setter_call
 
 if TYPE_CHECKING:
     from .engine import Engine
 
 __all__ = ["callback", "upload_chunk", "pull_gone", "link_subwindow", "ask_subwindow_positions",
            "expect_echo"]
-
-# Scroll positions: setting one silently still makes the page send its native scroll
-# event later (key -> the action that reports it).
-_ECHOED = {"scroll_position": "scrolled", "scroll_percent": "scrolled"}
 
 
 def callback(engine: Engine, page: Page, ev: CallbackEvent, now: float) -> None:
@@ -71,22 +67,21 @@ def expect_echo(page: Page, rec: Record, key: str, args: tuple[Any, ...] | list[
     """``key`` of ``rec`` is being set to ``args`` in ``page`` silently (a rebuild puts
     a scroll position back, another page's scrolling is brought along): the scroll
     event the page sends for it later is not the user's and runs no handler."""
-    action = _ECHOED.get(key)
-    if action is not None and rec.defn.name in SYNC_SCROLLS:
+    if (rec.defn.name, key) in SCROLLED_KEYS:
         if page.echoes is None:
             page.echoes = {}
-        page.echoes[(rec.wid, action)] = tuple(args)
+        page.echoes[rec.wid] = tuple(args)
 
 
 def _echo(page: Page, rec: Record, action: str, args: list[Any]) -> bool:
     # True for the scroll event of a position set silently (see expect_echo); any
-    # other event of the widget ends the expectation (the user moved it since).
+    # other position ends the expectation (the user moved it since).
     echoes = page.echoes
-    if not echoes or (rec.wid, action) not in echoes:
+    if action != "scrolled" or not echoes or rec.wid not in echoes:
         return False
-    if echoes[(rec.wid, action)] == tuple(args):
+    if echoes[rec.wid] == tuple(args):
         return True
-    del echoes[(rec.wid, action)]
+    del echoes[rec.wid]
     return False
 
 

@@ -142,9 +142,9 @@ class Page:
         self.bad_since = 0.0                      # malformed-frame log rate limit
         self.bad_count = 0
         self.wake = wake
-        # (wid, action) -> args: the scroll event this page will send when it puts back
-        # a position Python set silently (see inbound.expect_echo); None: none
-        self.echoes: dict[tuple[int, str], tuple[Any, ...]] | None = None
+        # wid -> args of the ``scrolled`` event this page will send when it puts back a
+        # position Python set silently (see inbound.expect_echo); None: none
+        self.echoes: dict[int, tuple[Any, ...]] | None = None
 
     def __repr__(self) -> str:
         return f"<Page {self.name} queued={len(self.outbox)} pending={len(self.pending)}>"

@@ -15,8 +15,8 @@ from typing import Any, Callable, TypeGuard
 from .errors import ProtocolError
 
 __all__ = ["Ref", "MAX_SAFE_INT", "is_wid", "encode", "from_wire", "parse_frame", "Reply",
-           "UNNUMBERED_OK", "CallbackEvent", "ViewportEvent", "UploadChunk", "Inbound", "Solo", "Many", "array_frame",
-           "binary_frames", "BINARY_SINGLE", "BINARY_CHUNK"]
+           "UNNUMBERED_OK", "CallbackEvent", "ViewportEvent", "UploadChunk", "Inbound", "Solo",
+           "Many", "array_frame", "binary_frames", "BINARY_SINGLE", "BINARY_CHUNK"]
 
 
 class Ref:
@@ -159,13 +159,13 @@ def _int(msg: dict[str, Any], key: str, *, optional: bool = False) -> int | None
 def _parse_one(msg: Any) -> Inbound:
     if msg is None:                 # an array reply holds null for no-reply entries
         return None
-    if type(msg) is dict and len(msg) <= 2:   # the common answer {"type":"result","id":N}
+    # the common answers: {"type":"result","id":N}, and {"type":"result"} in a batch
+    if type(msg) is dict and len(msg) <= 2 and msg.get("type") == "result":
+        if len(msg) == 1:
+            return UNNUMBERED_OK
         rid = msg.get("id")
-        if msg.get("type") == "result":
-            if len(msg) == 1:
-                return UNNUMBERED_OK
-            if type(rid) is int and -MAX_SAFE_INT <= rid <= MAX_SAFE_INT:
-                return Reply(rid, True)
+        if type(rid) is int and -MAX_SAFE_INT <= rid <= MAX_SAFE_INT:
+            return Reply(rid, True)
     if not isinstance(msg, dict):
         raise ProtocolError(f"expected a JSON object, got {type(msg).__name__}")
     kind = msg.get("type")

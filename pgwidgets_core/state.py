@@ -14,7 +14,7 @@ from .catalog import WidgetDef
 from .protocol import Ref
 
 __all__ = ["Record", "Entry", "Tree", "PageFacts", "auto_listens", "apply_callback",
-           "setter_call", "DEFERRED_KEYS"]
+           "setter_call", "DEFERRED_KEYS", "SCROLLED_KEYS"]
 
 # Keys replayed after every widget has its children (they select among them).
 DEFERRED_KEYS = ("sizes", "index", "scroll_position", "scroll_percent")
@@ -287,10 +287,10 @@ def auto_listens(defn: WidgetDef) -> tuple[str, ...]:
     return tuple(dict.fromkeys(acts))
 
 
-#: Classes whose ``scrolled`` event reports the position Python records.
-SYNC_SCROLLS = frozenset(name for name, acts in SYNC.items()
-                         if any(k in ("scroll_position", "scroll_percent")
-                                for k, _ in acts.get("scrolled", [])))
+#: (class, key) that the ``scrolled`` event reports: setting the key silently still
+#: makes the page send that event later (its native scroll event).
+SCROLLED_KEYS = frozenset((name, key) for name, acts in SYNC.items()
+                          for key, _ in acts.get("scrolled", ()))
 
 
 def apply_callback(rec: Record, action: str, args: list[Any]) -> list[tuple[str, tuple[Any, ...]]]:

@@ -15,8 +15,8 @@ from pgwidgets_js import get_static_path
 
 from ..widget import to_data_uri
 
-__all__ = ["ICONS", "Entry", "Scope", "set_icon", "extension", "icon_for", "format_size", "format_time",
-           "read_directory", "rows"]
+__all__ = ["ICONS", "Entry", "Scope", "set_icon", "extension", "icon_for", "format_size",
+           "format_time", "read_directory", "rows"]
 
 # Category -> data: URI. "file", "folder" and "parent" (the ".." row) always exist;
 # any other key is a lowercase extension ("py") whose files get that icon.
