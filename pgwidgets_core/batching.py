@@ -8,7 +8,11 @@ on the widgets that can suspend it (TreeView, TableView): a burst of cell writes
 draws once.
 
 The page answers an array with an array of replies, in order, each carrying the id
-of its message. Held messages are sent without ids (smaller frames both ways, no
+of its message. A setter that repeats the one held just before it for the same widget (same method,
+nothing else in between but other widgets' setters) replaces it: the page gets the
+last value only, as a reload would (:func:`last_wins` says which setters qualify).
+
+Held messages are sent without ids (smaller frames both ways, no
 table entry each): the page answers each in turn, and :meth:`Page.take` matches
 those replies to the calls in order, so a failing call is still attributed to its
 own widget and method, with its index in the batch. Only a message whose reply
@@ -19,30 +23,47 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import protocol
+from . import models, protocol
 from .pages import Call, Compact, Page, Pending
 from .state import Record
 
 if TYPE_CHECKING:
     from .engine import Engine
 
-__all__ = ["Batch", "Hold", "SUSPENDABLE"]
+__all__ = ["Batch", "Hold", "SUSPENDABLE", "last_wins"]
 
 #: Classes whose page widget has ``_suspendRender(bool)`` (one render on resume).
 SUSPENDABLE = frozenset({"TreeView", "TableView"})
+# A setter's first parameter that names a part of the widget (a cell, a column, a
+# child): a later call may concern another part.
+_ADDRESSED = frozenset({"path", "row", "col_key", "col_index", "child", "ref"})
+# Setters the page answers with a callback of its own: each call is an event.
+_FIRING = frozenset({("TextSource", "set_cursor"), ("TopLevel", "set_window_state")})
+
+
+def last_wins(rec: Record, method: str) -> bool:
+    """True when setter ``method`` of ``rec`` sets one value that a later call of it
+    replaces whole (what a reload replays): an earlier held call is then redundant."""
+    spec = rec.defn.methods.get(method)
+    return (spec is not None and spec.key is not None and not models.folds(rec, method)
+            and not (spec.params and spec.params[0] in _ADDRESSED)
+            and (rec.defn.name, method) not in _FIRING)
 
 
 class Hold:
     """The messages held per page while a batch is open."""
 
-    __slots__ = ("depth", "count", "held")
+    __slots__ = ("depth", "count", "held", "latest")
 
     def __init__(self) -> None:
         self.depth = 0            # open batches (they nest; only the outermost releases)
         self.count = 0            # calls made in the current outermost batch
         # per page: (message, call); encoded together when released (one encoder
         # pass over the whole list), as the page will see them then
-        self.held: dict[Page, list[tuple[dict[str, Any], Call]]] = {}
+        self.held: dict[Page, list[tuple[dict[str, Any], Call] | None]] = {}
+        # per page: wid -> index in ``held`` of that widget's last message, while it is
+        # a setter that may be replaced (see last_wins); any other message clears it
+        self.latest: dict[Page, dict[int, int]] = {}
 
     def next_index(self) -> int:
         """The index in the batch of the call being made."""
@@ -55,10 +76,24 @@ class Hold:
         """Hold ``msg`` for ``page``: without an id, unless a hook waits for its very
         reply (``pending`` is a :class:`Pending`): then numbered ``rid``."""
         assert not isinstance(pending, tuple), "a held call is never compacted"
+        call = pending.call
+        items = self.held.setdefault(page, [])
+        latest = self.latest.setdefault(page, {})
+        rec = call.rec
         if type(pending) is Pending:
             page.pending[rid] = pending
             msg = {**msg, "id": rid}
-        self.held.setdefault(page, []).append((msg, pending.call))
+            latest.clear()
+        elif call.undo is not None and rec is not None and last_wins(rec, call.method):
+            i = latest.get(rec.wid, -1)
+            before = items[i] if i >= 0 else None
+            if before is not None and before[1].method == call.method:
+                items[i] = None                  # replaced: the page gets the last value
+                call.prev = before[1].prev       # rejected, the key goes back before both
+            latest[rec.wid] = len(items)
+        elif latest:
+            latest.clear()
+        items.append((msg, call))
 
     def begin(self) -> None:
         if self.depth == 0:
@@ -74,7 +109,7 @@ class Hold:
 
     def release(self) -> None:
         """Queue on each page what was held for it, as one frame."""
-        held, self.held = self.held, {}
+        held, self.held, self.latest = self.held, {}, {}
         for page, items in held.items():
             if page.closed or not items:
                 continue
@@ -83,8 +118,11 @@ class Hold:
             suspended: dict[int, Record] = {}
             before: list[tuple[dict[str, Any], Call]] = []
             out: list[tuple[dict[str, Any], Call]] = []
-            for msg, call in items:
-                out.append((msg, call))
+            for item in items:
+                if item is None:
+                    continue
+                out.append(item)
+                msg, call = item
                 rec = call.rec
                 if (rec is not None and rec.defn.name in SUSPENDABLE and not rec.destroyed
                         and rec.wid not in suspended):

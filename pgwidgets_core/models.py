@@ -296,6 +296,13 @@ _TEXT_CALLS = frozenset({"set_text", "clear", "create_tag", "remove_tag_def", "a
                          "remove_tag", "insert_text", "delete_range", "set_icon"})
 
 
+def folds(rec: Record, method: str) -> bool:
+    """True when ``rec.method(...)`` is folded into a model (not one value per key)."""
+    name = rec.defn.name
+    return ((name, method) in _TRACKERS or name == "TextBufferRef"
+            or (name == "TextSource" and method in _TEXT_CALLS))
+
+
 def track(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
     """Fold ``rec.method(*args)``, made by the program, into the record."""
     fn = _TRACKERS.get((rec.defn.name, method))

@@ -28,23 +28,29 @@ def frames(page: Page) -> list:
 
 def one_label() -> tuple[Engine, Page, object]:
     """An engine with one page and one Label (its creation already sent)."""
-    engine = Engine()
-    page = Page()
-    engine.join(page)
-    label = create(engine, "Label", "a")
-    frames(page)
+    engine, page, [label] = labels(1)
     return engine, page, label
 
 
+def labels(n: int) -> tuple[Engine, Page, list]:
+    """An engine with one page and ``n`` Labels (their creation already sent)."""
+    engine = Engine()
+    page = Page()
+    engine.join(page)
+    made = [create(engine, "Label", "a") for _ in range(n)]
+    frames(page)
+    return engine, page, made
+
+
 def test_a_batch_leaves_as_one_frame_when_it_ends_and_not_before():
-    engine, page, label = one_label()
+    engine, page, made = labels(700)
     with_calls = []
     engine.begin_batch()
-    for i in range(700):                           # more than one array frame's worth
+    for i, label in enumerate(made):               # more than one array frame's worth
         set_text(engine, label, f"t{i}")
         with_calls.append(f"t{i}")
     assert page.data_to_send() == []               # held
-    assert label.read("text") == "t699"            # but recorded at once
+    assert made[-1].read("text") == "t699"         # but recorded at once
     engine.end_batch()
     [frame] = frames(page)
     assert [m["args"][0] for m in frame] == with_calls
@@ -54,11 +60,11 @@ def test_a_batch_leaves_as_one_frame_when_it_ends_and_not_before():
 
 
 def test_batches_nest_and_only_the_outermost_end_sends():
-    engine, page, label = one_label()
+    engine, page, (one, two) = labels(2)
     engine.begin_batch()
-    set_text(engine, label, "1")
+    set_text(engine, one, "1")
     engine.begin_batch()
-    set_text(engine, label, "2")
+    set_text(engine, two, "2")
     engine.end_batch()
     assert page.data_to_send() == []
     engine.end_batch()
@@ -110,9 +116,10 @@ def test_treeview_render_is_suspended_around_the_batch():
 
 
 def test_an_error_in_a_batch_names_its_call_and_index():
-    engine, page, label = one_label()
+    engine, page, made = labels(3)
+    before = made[1].read("text")
     engine.begin_batch()
-    for t in "xyz":
+    for label, t in zip(made, "xyz"):
         set_text(engine, label, t)
     engine.end_batch()
     [frame] = frames(page)
@@ -124,14 +131,14 @@ def test_an_error_in_a_batch_names_its_call_and_index():
     assert ev.error.batch_index == 1 and ev.error.method == "set_text"
     assert ev.error.args_sent == ["y"]
     assert "Label(wid=" in str(ev.error) and "call 1 of a batch" in str(ev.error)
-    assert label.read("text") == "z"               # the rejected one was not the last
+    assert [label.read("text") for label in made] == ["x", before, "z"]   # "y" put back
 
 
 def test_batch_replies_are_matched_in_order_across_frames_and_numbered_messages():
-    engine, page, label = one_label()
+    engine, page, made = labels(2)
     for batch in ("ab", "cd"):
         engine.begin_batch()
-        for t in batch:
+        for label, t in zip(made, batch):
             set_text(engine, label, t)
         engine.end_batch()
     engine.flush("w")                              # numbered, joins the same frame
@@ -187,3 +194,75 @@ def test_binary_payloads_cut_the_hold():
     assert sent[0][0]["args"] == ["before"]
     assert sent[1]["type"] == "binary-call" and sent[2] == b"\x89PNG"
     assert sent[3][0]["args"] == ["after"]
+
+
+def test_a_setter_repeated_on_a_widget_leaves_once_with_its_last_value():
+    engine, page, (one, two) = labels(2)
+    before = one.read("text")
+    engine.begin_batch()
+    for i in range(10):                            # two widgets in turn: both collapse
+        set_text(engine, one, f"one {i}")
+        set_text(engine, two, f"two {i}")
+    engine.end_batch()
+    [frame] = frames(page)
+    assert [(m["wid"], m["args"]) for m in frame] == [(one.wid, ["one 9"]),
+                                                      (two.wid, ["two 9"])]
+    # the last value rejected: the record goes back to before the batch, as the page is
+    engine.receive(page, json.dumps([{"type": "error", "error": "no"}, {"type": "result"}]))
+    [ev] = engine.events_received()
+    assert ev.error.args_sent == ["one 9"] and ev.error.batch_index == 18
+    assert one.read("text") == before and two.read("text") == "two 9"
+
+
+def test_only_a_setter_that_repeats_the_last_message_for_its_widget_is_replaced():
+    engine = Engine()
+    page = Page()
+    engine.join(page)
+    label, box = create(engine, "Label", "a"), create(engine, "VBox")
+    tree, combo = create(engine, "TreeView"), create(engine, "ComboBox")
+    frames(page)
+    sets = widget_def("Label").methods
+    engine.begin_batch()
+    set_text(engine, label, "1")
+    engine.set(label, sets["set_color"], ["red", "white"])    # another setter between
+    set_text(engine, label, "2")
+    engine.action(box, widget_def("VBox").methods["add_widget"], [label, 0])   # a call
+    set_text(engine, label, "3")
+    for col in ("a", "b"):                         # addressed: a column each
+        engine.set(tree, widget_def("TreeView").methods["set_column_width"], [col, 50])
+    for combo_index in (0, 1):                     # folded into the combo's model
+        engine.set(combo, widget_def("ComboBox").methods["set_index"], [combo_index])
+    engine.end_batch()
+    [frame] = frames(page)
+    sent = [(m["wid"], m["method"], m["args"]) for m in frame if m["type"] == "call"]
+    assert [s for s in sent if s[1] != "_suspendRender"] == [
+        (label.wid, "set_text", ["1"]), (label.wid, "set_color", ["red", "white"]),
+        (label.wid, "set_text", ["2"]), (box.wid, "add_widget", [{"__wid__": label.wid}, 0]),
+        (label.wid, "set_text", ["3"]),
+        (tree.wid, "set_column_width", ["a", 50]), (tree.wid, "set_column_width", ["b", 50]),
+        (combo.wid, "set_index", [0]), (combo.wid, "set_index", [1])]
+
+
+def test_every_page_gets_the_last_value_only():
+    engine = Engine()
+    a, b = Page("a"), Page("b")
+    engine.join(a)
+    engine.join(b)
+    label = create(engine, "Label", "x")
+    frames(a), frames(b)
+    with engine_batch(engine):
+        for t in ("1", "2", "3"):
+            set_text(engine, label, t)
+    assert [[m["args"] for m in f] for f in frames(a)] == [[["3"]]]
+    assert [[m["args"] for m in f] for f in frames(b)] == [[["3"]]]
+
+
+class engine_batch:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> None:
+        self.engine.begin_batch()
+
+    def __exit__(self, *exc) -> None:
+        self.engine.end_batch()
