@@ -96,3 +96,43 @@ async def test_an_error_in_a_batch_names_the_call_and_its_index(app, page):
     assert "TableView" in str(err) and "call 1 of a batch" in str(err)
     # the calls after it ran
     await expect(page.locator(".treeview-row").nth(1)).to_contain_text("8")
+
+
+async def test_a_setter_repeated_in_a_batch_reaches_the_page_once_with_its_last_value(app,
+                                                                                      page):
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f)))
+    ready = asyncio.get_running_loop().create_future()
+
+    async def build(session):
+        W = session.get_widgets()
+        top = await W.TopLevel(title="Coalesced")
+        box = await W.VBox()
+        labels = [await W.Label("start a"), await W.Label("start b")]
+        for label in labels:
+            await box.add_widget(label, 0)
+        await top.set_widget(box)
+        await top.show()
+        ready.set_result((session, labels))
+    app.on_connect(build)
+    try:
+        await page.goto(app.url)
+        session, (a, b) = await asyncio.wait_for(ready, 10)
+    finally:
+        app._connect_handlers.remove(build)
+    await expect(page.get_by_text("start b")).to_be_visible()
+    frames.clear()
+    async with session.batch():
+        for i in range(10):
+            await a.set_text(f"a {i}")
+            await b.set_text(f"b {i}")
+    await session.flush()
+    await expect(page.get_by_text("a 9")).to_be_visible()
+    await expect(page.get_by_text("b 9")).to_be_visible()
+    sent = [m for f in frames if isinstance(f, str) for m in json.loads(f)
+            if isinstance(m, dict) and m.get("method") == "set_text"]
+    assert [m["args"] for m in sent] == [["a 9"], ["b 9"]]
+    assert a.get_text() == "a 9"                    # a local getter
+    await page.reload()                              # what a reload draws: the same
+    await expect(page.get_by_text("a 9")).to_be_visible()
+    await expect(page.get_by_text("b 9")).to_be_visible()
