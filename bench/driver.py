@@ -192,14 +192,18 @@ def m_settext(env: Env, n: int) -> dict:
     return {"samples": samples}
 
 
-def m_batch(env: Env, n: int) -> dict:
+def m_batch(env: Env, n: int, labels_shown: int = spec.BATCH_LABELS) -> dict:
     page, session = env.connect_page()
-    labels = env.run("labels_ui", session, env.impl.flush, spec.BATCH_LABELS)
+    labels = env.run("labels_ui", session, env.impl.flush, labels_shown)
     env.run("batched_texts", session, env.impl.flush, labels, 200, "warm")
     samples = [env.run("batched_texts", session, env.impl.flush, labels, spec.BATCH_CALLS,
                        f"round{i}", timeout=150) for i in range(n)]
     _page_has_text(page, f"round{n - 1} {spec.BATCH_CALLS - 1}")
     return {"samples": samples}
+
+
+def m_batch_distinct(env: Env, n: int) -> dict:
+    return m_batch(env, n, spec.BATCH_CALLS)
 
 
 IMAGE_SHOWN = """(w) => Array.from(document.querySelectorAll('img'))

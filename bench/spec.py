@@ -18,6 +18,8 @@ RELOAD_BOXES, RELOAD_LABELS_PER_BOX = 10, 100          # 1,000 labels (+ 12 cont
 BYTES_LABELS = 1000
 FAKE_SESSIONS, FAKE_SETTERS = 50, 100
 BATCH_CALLS, BATCH_LABELS = 1000, 100                   # 10 set_text per label
+# "batch_distinct": one set_text on each of 1,000 Labels (ours sends a setter repeated on
+# one widget in a batch once, with its last value: there it has nothing to fold)
 BUFFER_SIDE = 1160                                      # RGB PNG, level 0: ~4.0 MB
 
 # name -> description.  "samples": (default, quick) per driver process;
@@ -39,6 +41,11 @@ METRICS: dict[str, dict] = {
         title=f"{BATCH_CALLS}-call batch", samples=(8, 3), timeout=180, round_factor=2,
         doc="one session.batch() of 1,000 set_text calls over 100 shown Labels, "
             "until the page applied them (ours: flush)"),
+    "batch_distinct": dict(
+        title=f"{BATCH_CALLS}-call batch, {BATCH_CALLS} labels", samples=(8, 3), timeout=180,
+        round_factor=2,
+        doc="one session.batch() of 1,000 set_text calls, one on each of 1,000 shown Labels "
+            "(nothing repeats), until the page applied them (ours: flush)"),
     "buffer": dict(
         title="4 MB image buffer", samples=(6, 3), timeout=180, round_factor=2,
         doc="Image.set_binary_image(bytes of a ~4 MB PNG of random pixels) until the page shows the "
@@ -91,8 +98,9 @@ METRICS: dict[str, dict] = {
 }
 
 # Run order: each floor runs next to the metric it is the floor of.
-ORDER = ("open", "build500", "settext", "batch", "buffer", "floor_browser", "query",
-         "click", "click_input", "reload", "bytes", "rss", "rss_process", "floor_py", "fake50")
+ORDER = ("open", "build500", "settext", "batch", "batch_distinct", "buffer", "floor_browser",
+         "query", "click", "click_input", "reload", "bytes", "rss", "rss_process", "floor_py",
+         "fake50")
 assert sorted(ORDER) == sorted(METRICS)
 
 # Extra numbers per metric.
@@ -120,6 +128,8 @@ ROWS: list[dict] = [
          scale=1, goal=(">=", 10.0)),
     dict(key="batch", metric="batch", stat="rate", n=BATCH_CALLS, unit="calls/s",
          scale=1, goal=(">=", 1.0)),
+    dict(key="batch_distinct", metric="batch_distinct", stat="rate", n=BATCH_CALLS,
+         unit="calls/s", scale=1, goal=None),
     dict(key="buffer", metric="buffer", stat="median", unit="ms", scale=1e3,
          goal=("<=", 1.0)),
     dict(key="query", metric="query", stat="median", unit="us", scale=1e6, goal=("<=", 1.0)),
