@@ -8,7 +8,7 @@ which raises :class:`~pgwidgets_core.errors.ProtocolError` naming what is wrong.
 from __future__ import annotations
 
 import json
-from json.encoder import c_make_encoder, encode_basestring
+import json.encoder
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, TypeGuard
@@ -60,8 +60,9 @@ _encoder = json.JSONEncoder(default=_default, allow_nan=False, separators=(",", 
 # The same encoder's C core, made once: JSONEncoder.encode makes it anew for every call,
 # which costs as much as encoding a small message. Without the circular-reference
 # check (shared state; _encoder names a cycle), so it is safe on any thread.
-_c_encode = None if c_make_encoder is None else c_make_encoder(
-    None, _default, encode_basestring, None, ":", ",", False, False, False)
+_c_make: Any = getattr(json.encoder, "c_make_encoder", None)     # None: no C accelerator
+_c_encode = None if _c_make is None else _c_make(
+    None, _default, json.encoder.encode_basestring, None, ":", ",", False, False, False)
 
 
 def encode(msg: Any) -> str:
