@@ -158,12 +158,7 @@ def test_batch_replies_are_matched_in_order_across_frames_and_numbered_messages(
 
 
 def test_a_page_that_leaves_during_a_batch_answers_its_waiters_and_gets_nothing():
-    engine = Engine()
-    a, b = Page("a"), Page("b")
-    engine.join(a)
-    engine.join(b)
-    label = create(engine, "Label", "x")
-    frames(a), frames(b)
+    engine, a, b, label = two_pages()
     engine.begin_batch()
     set_text(engine, label, "1")
     engine.leave(b)
@@ -194,6 +189,17 @@ def test_binary_payloads_cut_the_hold():
     assert sent[0][0]["args"] == ["before"]
     assert sent[1]["type"] == "binary-call" and sent[2] == b"\x89PNG"
     assert sent[3][0]["args"] == ["after"]
+
+
+def two_pages() -> tuple[Engine, Page, Page, object]:
+    """An engine with pages "a" and "b" and one Label (its creation already sent)."""
+    engine = Engine()
+    a, b = Page("a"), Page("b")
+    engine.join(a)
+    engine.join(b)
+    label = create(engine, "Label", "x")
+    frames(a), frames(b)
+    return engine, a, b, label
 
 
 def test_a_setter_repeated_on_a_widget_leaves_once_with_its_last_value():
@@ -244,25 +250,11 @@ def test_only_a_setter_that_repeats_the_last_message_for_its_widget_is_replaced(
 
 
 def test_every_page_gets_the_last_value_only():
-    engine = Engine()
-    a, b = Page("a"), Page("b")
-    engine.join(a)
-    engine.join(b)
-    label = create(engine, "Label", "x")
-    frames(a), frames(b)
-    with engine_batch(engine):
-        for t in ("1", "2", "3"):
-            set_text(engine, label, t)
+    engine, a, b, label = two_pages()
+    engine.begin_batch()
+    for t in ("1", "2", "3"):
+        set_text(engine, label, t)
+    engine.end_batch()
     assert [[m["args"] for m in f] for f in frames(a)] == [[["3"]]]
     assert [[m["args"] for m in f] for f in frames(b)] == [[["3"]]]
 
-
-class engine_batch:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    def __enter__(self) -> None:
-        self.engine.begin_batch()
-
-    def __exit__(self, *exc) -> None:
-        self.engine.end_batch()
