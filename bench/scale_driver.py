@@ -10,6 +10,8 @@ on_connect builds TopLevel > VBox > 48 Labels (50 widgets) and shows it.  Steps:
 2. ``rss``: VmRSS growth from before the pages to after (gc, 1 s idle) / N.
    ``SCALE_GC_TYPES=1``: also the commonest GC-tracked types per session;
    ``SCALE_TRACEMALLOC=1``: Python allocations per session, by line (slow).
+   ``SCALE_GC_THRESHOLD=20000,20,100``: ``gc.set_threshold`` first (what a deployment
+   may set; docs/deployment.md, "Many sessions in one worker").
 3. ``setters``: every session, all at once, makes S ``set_text`` calls (texts
    ``pgs-...``) then waits until applied (ours: ``flush``) -> calls/s; the fake
    pages then report how many they received (must be N*S: no lost calls).
@@ -129,6 +131,8 @@ def main() -> None:
     ap.add_argument("--clicks", type=int, default=100)
     ap.add_argument("--deadline", type=float, default=240.0)
     args = ap.parse_args()
+    if os.environ.get("SCALE_GC_THRESHOLD"):
+        gc.set_threshold(*(int(v) for v in os.environ["SCALE_GC_THRESHOLD"].split(",")))
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     N, S = args.sessions, args.setters
     result: dict[str, Any] = {"impl": args.impl, "sessions": N, "setters": S,
