@@ -7,12 +7,12 @@ frame (messages queued right after may join it), with rendering suspended around
 on the widgets that can suspend it (TreeView, TableView): a burst of cell writes
 draws once.
 
-The page answers an array with an array of replies, in order, each carrying the id
-of its message. A setter that repeats the one held just before it for the same widget (same method,
-nothing else in between but other widgets' setters) replaces it: the page gets the
-last value only, as a reload would (:func:`last_wins` says which setters qualify).
+A setter that repeats the message held last for its widget (the same setter, nothing
+in between but other widgets' setters) replaces it: the page gets the last value only,
+as a reload would (:func:`last_wins` says which setters qualify).
 
-Held messages are sent without ids (smaller frames both ways, no
+The page answers an array with an array of replies, in order, each carrying the id
+of its message. Held messages are sent without ids (smaller frames both ways, no
 table entry each): the page answers each in turn, and :meth:`Page.take` matches
 those replies to the calls in order, so a failing call is still attributed to its
 own widget and method, with its index in the batch. Only a message whose reply
