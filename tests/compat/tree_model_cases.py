@@ -104,7 +104,9 @@ for value in [{"a": {"b": [1, {"q": 2}]}}, None, 5, [1, [2]], (1, [2]), OrderedD
 
 
 def parts(x: Any) -> list[Any]:
-    return list(x.values()) if isinstance(x, dict) else list(x) if isinstance(x, (list, tuple)) else []
+    if isinstance(x, dict):
+        return list(x.values())
+    return list(x) if isinstance(x, (list, tuple)) else []
 
 
 def copied(label: str, make: Callable[[Any], tuple[Any, Any, Callable[[], Any]]]) -> None:
@@ -405,7 +407,7 @@ def main() -> None:
     m = importlib.import_module(sys.argv[1])
     public = {name: fn for name, fn in vars(m).items()
               if inspect.isfunction(fn) and not name.startswith("_")}
-    out: dict[str, Any] = {"functions": {name: signature(fn) for name, fn in sorted(public.items())},
+    out: dict[str, Any] = {"functions": {n: signature(fn) for n, fn in sorted(public.items())},
                            "VALUES_KEY": m.VALUES_KEY, "cases": {}}
     seen: set[str] = set()
     for label, run in CASES:
