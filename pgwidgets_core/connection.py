@@ -1,10 +1,10 @@
-"""One browser page's WebSocket: the writer task that empties its :class:`Page` outbox.
+"""One browser page's WebSocket: how its :class:`Page` outbox is written.
 
 The asyncio side of :mod:`pgwidgets_core.pages`. Everything here runs on the event
-loop. One writer task per page writes the frames the engine queued, so a burst of
-calls leaves as a few array frames; a waited message with nothing queued before it,
-and whatever a burst of work queued (see :meth:`Writers.write_all`), is written at
-once instead of one loop iteration later.
+loop. What the engine queued leaves at the end of the burst of work that queued it
+(see :meth:`Writers.write_all`) or at the loop's next turn, so a burst of calls leaves
+as a few array frames; a waited message with nothing queued before it is written at
+once. A page has no task of its own unless its socket asks us to wait.
 """
 
 from __future__ import annotations
@@ -74,14 +74,27 @@ async def greet(ws: PageSocket, log: logging.Logger) -> Reply | None:
 
 
 class Writers:
-    """The connections with frames queued since their writer last ran (loop thread
-    only). :meth:`write_all` at the end of a burst of work (a frame's handlers ran, a
-    batch of calls from other threads ran) writes them now."""
+    """The connections with frames queued since they last wrote (loop thread only).
+    :meth:`write_all` at the end of a burst of work (a frame's handlers ran, a batch of
+    calls from other threads ran) writes them now; whatever no burst's end wrote goes
+    at the loop's next turn (one callback for every connection)."""
 
-    __slots__ = ("dirty",)
+    __slots__ = ("dirty", "_soon")
 
     def __init__(self) -> None:
         self.dirty: set[Connection] = set()
+        self._soon = False                  # a write_all is scheduled for the next turn
+
+    def mark(self, conn: Connection) -> None:
+        """``conn`` has frames to write: now at the end of the burst, or next turn."""
+        if not self._soon:
+            self._soon = True
+            asyncio.get_running_loop().call_soon(self._next_turn)
+        self.dirty.add(conn)
+
+    def _next_turn(self) -> None:
+        self._soon = False
+        self.write_all()
 
     def write_all(self) -> None:
         dirty = self.dirty
@@ -91,19 +104,22 @@ class Writers:
 
 class Connection:
     """A page attached to a session: its socket ``ws`` (anything with ``send`` and
-    ``close`` coroutines) and the engine's :class:`Page` for it."""
+    ``close`` coroutines) and the engine's :class:`Page` for it.
+
+    No task of its own while the socket keeps up: frames are written synchronously
+    (``ws.send`` writes before its first suspension). A send that has to wait (a full
+    socket buffer) goes on in a task, and the frames queued behind it follow when it
+    is done, in order."""
+
+    __slots__ = ("ws", "page", "_writers", "_started", "_inflight")
 
     def __init__(self, ws: Any, writers: Writers | None = None) -> None:
         self.ws = ws
         self.page = Page(self.remote, wake=self._wake)
         # Loop thread only.
-        # What the idle writer waits on (made when it goes idle: an Event would keep a
-        # deque of ~0.7 KiB per page for good); resolved when the outbox has frames.
-        self._wakeup: asyncio.Future[None] | None = None
-        self._idle = False               # the writer waits for work (nothing in flight)
-        self._sending: set[asyncio.Task[Any]] = set()   # direct writes still draining
         self._writers = writers if writers is not None else Writers()
-        self._writer: asyncio.Task[Any] | None = None
+        self._started = False                            # start() ran, stop() did not
+        self._inflight: asyncio.Task[Any] | None = None  # the send that waits to drain
 
     @property
     def remote(self) -> str:
@@ -114,76 +130,46 @@ class Connection:
         return self.page.closed
 
     def start(self) -> None:
-        """Start the writer task; queued frames go out from now on."""
-        if self._writer is None:
-            self._writer = asyncio.get_running_loop().create_task(
-                self._write_loop(), name=f"pgwidgets-writer-{self.remote}")
+        """Queued frames go out from now on (what is queued now: at the next turn)."""
+        self._started = True
+        if self.page.outbox:
+            self._writers.mark(self)
 
     def stop(self) -> None:
-        """The page is gone: the writer ends (the engine already dropped the outbox)."""
-        if self._writer is not None:
-            self._writer.cancel()
+        """The page is gone: nothing more is written (the engine dropped the outbox)."""
+        self._started = False
 
     def _wake(self, urgent: bool) -> None:
-        # The outbox was empty and has a frame now (Page.enqueue).
-        if self._idle:
+        # The outbox was empty and has a frame now (Page.enqueue). While a send waits
+        # to drain, its end writes the rest.
+        if self._started and self._inflight is None:
             if urgent:                   # someone waits for it: write it now
                 self.write_now()
-                return
-            self._writers.dirty.add(self)
-        self._signal()
-
-    def _signal(self) -> None:
-        fut = self._wakeup
-        if fut is not None and not fut.done():
-            fut.set_result(None)
+            else:
+                self._writers.mark(self)
 
     def write_now(self) -> None:
-        """Write what is queued now rather than at the writer's next turn; a socket
-        that asks us to wait leaves the rest to the writer, in order."""
+        """Write what is queued now; a socket that asks us to wait gets the rest, in
+        order, once that write is done."""
         page = self.page
-        while self._idle and page.outbox and not page.closed:
-            if not self._send_now(page.frame()):
-                break
-        if page.outbox:
-            self._signal()
+        loop = None
+        while self._started and self._inflight is None and page.outbox and not page.closed:
+            loop = loop or asyncio.get_running_loop()
+            # ws.send writes to the socket before its first suspension.
+            task = asyncio.Task(self._send(page.frame()), loop=loop, eager_start=True)
+            if not task.done():
+                self._inflight = task    # kept alive (and the rest held) while it drains
+                task.add_done_callback(self._drained)
 
-    def _send_now(self, frame: str | bytes) -> bool:
-        """Write ``frame`` before anything queued after it; False if the socket asked
-        us to wait (the write then completes in a task of its own)."""
-        # ws.send writes to the socket before its first suspension.
-        task = asyncio.Task(self._send(frame), loop=asyncio.get_running_loop(),
-                            eager_start=True)
-        if task.done():
-            return True
-        self._sending.add(task)          # keep it alive while it drains
-        task.add_done_callback(self._sending.discard)
-        return False
+    def _drained(self, _task: asyncio.Task[Any]) -> None:
+        self._inflight = None
+        self.write_now()
 
     async def _send(self, frame: str | bytes) -> None:
         try:
             await self.ws.send(frame)
         except Exception:                # the socket closed under us: the reader notices
-            pass
-
-    async def _write_loop(self) -> None:
-        page = self.page
-        try:
-            while True:
-                if not page.outbox:
-                    self._wakeup = asyncio.get_running_loop().create_future()
-                    self._idle = True
-                    try:
-                        await self._wakeup
-                    finally:
-                        self._idle = False
-                        self._wakeup = None
-                    continue
-                await self.ws.send(page.frame())
-        except asyncio.CancelledError:
-            raise
-        except Exception:                # the socket closed under us: the reader notices
-            page.outbox.clear()
+            self.page.outbox.clear()
 
 
 async def answer(fut: asyncio.Future[Any], timeout: float, what: str) -> Any:
