@@ -20,6 +20,7 @@ from .connection import Connection, PageSocket, Writers, greet, log_oversized, r
 from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError
 from .fonts import Fonts, AppMessages
+from .keepalive import Keepalive
 from .options import callable_handler as _callable
 from .options import check_app_args, normalize_id as _normalize_id
 from .registry import WidgetRegistry
@@ -83,6 +84,7 @@ class Application(AppMessages):
         # Without a logger, errors still reach stderr (logging's last resort).
         self.logger = logger or logging.getLogger("pgwidgets_core")
         self._log = self.logger
+        self.keepalive = Keepalive(ping_interval, logger=self.logger)   # one timer pings all
         #: Runs handlers as ``concurrency_handling`` says (loop thread).
         self.dispatcher = Dispatcher(concurrency_handling, handler_runner)
         #: What pages taught us about pgwidgets-js, shared by this app's sessions.
@@ -160,10 +162,7 @@ class Application(AppMessages):
 
     def set_favicon(self, path: str | Path) -> None:
         """Serve the image at ``path`` as the favicon (SVG, PNG, ICO...)."""
-        p = Path(path)
-        if not p.is_file():
-            raise FileNotFoundError(f"favicon file not found: {p}")
-        self.site.favicon = p
+        self.site.favicon = Path(path)        # FileNotFoundError if it is no file
 
     # ---- sessions ---------------------------------------------------------------
     def create_session(self, session_id: int | str | None = None, token: str | None = None,
@@ -235,8 +234,7 @@ class Application(AppMessages):
         self._ws_server, self.ws_port, http_port = await self.site.serve(
             self.serve_page, ws_port=self.ws_port, http_port=self.http_port,
             http_server=self.http_server, ws_sock=self._ws_sock, ws_path=self.ws_path,
-            max_size=self.max_frame_size, compression="deflate" if self.compression else None,
-            ping_interval=self.ping_interval)
+            max_size=self.max_frame_size, compression="deflate" if self.compression else None)
         if self.http_server:
             self.http_port = http_port
         self._log.info("pgwidgets: open %s",
@@ -319,30 +317,32 @@ class Application(AppMessages):
     async def serve_page(self, ws: PageSocket) -> None:
         """Serve one page on its open WebSocket ``ws`` until it leaves (what the
         servers call per connection; :mod:`pgwidgets_core.asgi` too)."""
-        reply = await greet(ws, self._log)
-        if reply is None:
-            return
-        admitted = await self._admit(ws, _normalize_id(reply.session_id), reply.token)
-        if admitted is None:
-            return
-        session, conn = admitted
+        self.keepalive.watch(ws)
         try:
-            await self._read_frames(session, conn)
+            reply = await greet(ws, self._log)
+            admitted = reply and await self._admit(ws, _normalize_id(reply.session_id),
+                                                   reply.token)
+            if not admitted:
+                return
+            session, conn = admitted
+            try:
+                await self._read_frames(session, conn)
+            finally:
+                session._detach(conn)
+                if not session.is_connected:
+                    self._admission.let_go(session)
+                    if not self._closed:
+                        self._expiry.arm(session, self._expire)
+                self._dispatch_hooks(self._disconnect_handlers, session, "on_disconnect")
         finally:
-            session._detach(conn)
-            if not session.is_connected:
-                self._admission.let_go(session)
-                if not self._closed:
-                    self._expiry.arm(session, self._expire)
-            self._dispatch_hooks(self._disconnect_handlers, session, "on_disconnect")
+            self.keepalive.forget(ws)
 
     async def _admit(self, ws: PageSocket, sid: Any, token: str | None
                      ) -> tuple[Session, Connection] | None:
         """Find or make the page's session, wait for a slot, attach and start it."""
         session = self._sessions.get(sid) if sid is not None else None
         if (refused := refusal(session, sid, token, self.session_ids, remote_of(ws))):
-            (self._log.warning if refused[0] == 4001 else self._log.info)("pgwidgets: %s",
-                                                                           refused[2])
+            (self._log.warning if refused[0] == 4001 else self._log.info)("pgwidgets: %s", refused[2])
             await ws.close(*refused[:2])
             return None
         fresh = False

@@ -101,6 +101,8 @@ class Site:
 
     @favicon.setter
     def favicon(self, path: Path) -> None:
+        if not path.is_file():
+            raise FileNotFoundError(f"favicon file not found: {path}")
         self._favicon = path
         if self._http is not None:
             self._http.favicon = path
@@ -118,19 +120,21 @@ class Site:
         """Listen: the WebSocket server (``handler`` per page) and, with ``http_server``,
         the page and its assets on ``http_port``; with ``ws_path`` all of it on the one
         port ``http_port``, the WebSocket at ``/<ws_path>``. Returns the WebSocket
-        server and the two ports listened on."""
+        server and the two ports listened on. websockets' own keepalive is off: the
+        application pings from one timer (:mod:`pgwidgets_core.keepalive`)."""
         if ws_path is not None:
             self.ws_path = ws_path
             await self._prepare()
             where: dict[str, Any] = ({"sock": ws_sock} if ws_sock is not None
                                      else {"host": self.host, "port": http_port})
             server = await serve(handler, **where, process_request=self.one_port_request,
-                                 **ws_options)
+                                 ping_interval=None, **ws_options)
             self.ws_port = self.http_port = server.sockets[0].getsockname()[1]
             return server, self.ws_port, self.http_port
         where = ({"sock": ws_sock} if ws_sock is not None
                  else {"host": self.host, "port": ws_port})
-        server = await serve(handler, **where, process_request=self.check_origin, **ws_options)
+        server = await serve(handler, **where, process_request=self.check_origin,
+                             ping_interval=None, **ws_options)
         self.ws_port = server.sockets[0].getsockname()[1]
         if http_server:
             try:
