@@ -86,7 +86,7 @@ def get_modified(engine: Engine, rec: Record) -> bool:
 
 def mark_clean(engine: Engine, rec: Record) -> None:
     """Take the TextSource's current text as unmodified (e.g. after saving)."""
-    rec.state["_clean_text"] = (model(rec).text,)
+    rec.put("_clean_text", (model(rec).text,))
 
 
 def get_cursor_style(engine: Engine, rec: Record) -> tuple[str, str | None]:

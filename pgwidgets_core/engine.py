@@ -277,7 +277,7 @@ class Engine:
         """``Image.set_binary_image``: recorded (it replaces an image URL), sent binary
         (with ``shape``/``dtype``: as a typed array)."""
         self.check_open()
-        rec.state.pop("image", None)
+        rec.unset("image")
         rec.write("_binary_image", (fmt, data, shape, dtype))
         self.send_binary(rec, spec.name, [fmt], data, shape=shape, dtype=dtype)
 
@@ -348,7 +348,7 @@ class Engine:
             key, prev = call.undo, call.prev         # a setter the page rejected is not
             rec = call.rec                           # recorded (unless written since)
             if rec.state.get(key) == tuple(call.args or ()):
-                rec.state.pop(key, None)
+                rec.unset(key)
                 if prev is not None:
                     rec.write(key, prev)
         err = call.error(reply.error or "")

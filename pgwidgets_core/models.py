@@ -39,7 +39,7 @@ Calls = list[tuple[str, list[Any]]]
 def _items(rec: Record) -> list[str]:
     args = rec.state.get("_items")
     if args is None:
-        rec.state["_items"] = args = ([],)
+        rec.put("_items", args := ([],))
     return cast("list[str]", args[0])
 
 
@@ -215,19 +215,19 @@ _RESETS = frozenset({"set_tree", "set_data", "set_rows", "clear"})
 def _log(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
     log = rec.state.get("_edits")
     if log is None:
-        rec.state["_edits"] = log = ([],)
+        rec.put("_edits", log := ([],))
     log[0].append((method, list(args)))
 
 
 def _view_edit(method: str) -> Callable[[Tree, Record, list[Any]], None]:
     def edit(tree: Tree, rec: Record, args: list[Any]) -> None:
         if method in _RESETS:
-            rec.state.pop("_edits", None)
-            rec.state.pop("_open", None)
-            rec.state.pop("_sort", None)
+            rec.unset("_edits")
+            rec.unset("_open")
+            rec.unset("_sort")
             if method == "clear":
                 for k in ("tree", "data", "rows"):
-                    rec.state.pop(k, None)
+                    rec.unset(k)
             return
         if method == "clear_all_colors":
             log = rec.state.get("_edits")
@@ -245,7 +245,7 @@ def _view_open(method: str) -> Callable[[Tree, Record, list[Any]], None]:
     def open_close(tree: Tree, rec: Record, args: list[Any]) -> None:
         opened = rec.state.get("_open")
         if opened is None:
-            rec.state["_open"] = opened = ({},)
+            rec.put("_open", opened := ({},))
         if method in ("expand_all", "collapse_all"):
             opened[0].clear()
             opened[0]["*"] = method
@@ -257,7 +257,7 @@ def _view_open(method: str) -> Callable[[Tree, Record, list[Any]], None]:
 
 
 def _view_sort(tree: Tree, rec: Record, args: list[Any]) -> None:
-    rec.state["_sort"] = (list(args),)
+    rec.put("_sort", (list(args),))
 
 
 _VIEW_EDITS = ("set_tree set_data set_rows clear add_item remove_item remove_items add_tree "
@@ -267,7 +267,7 @@ _VIEW_EDITS = ("set_tree set_data set_rows clear add_item remove_item remove_ite
                "clear_column_color clear_all_colors").split()
 
 def _forget_binary(rec: Record) -> None:
-    rec.state.pop("_binary_image", None)     # an image URL replaces the bytes
+    rec.unset("_binary_image")     # an image URL replaces the bytes
 
 
 _TRACKERS: dict[tuple[str, str], Callable[[Tree, Record, list[Any]], None]] = {

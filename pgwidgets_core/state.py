@@ -53,7 +53,7 @@ class Record(Ref):
         self.wid = wid
         self.create_args = create_args     # the exact ``args`` of the create message
         self.seeded = seeded               # key -> args, from constructor args/options
-        self.state: dict[str, tuple[Any, ...]] = {}   # key -> setter args, latest last
+        self.state: Mapping[str, tuple[Any, ...]] = _EMPTY   # key -> setter args, latest last
         self.stamps: Mapping[str, int] = _EMPTY       # key -> when it was last written
         self.born = next(clock)
         # the child sequence; a leaf shares the empty tuple (one GC-tracked list less
@@ -72,12 +72,29 @@ class Record(Ref):
     # -- state ------------------------------------------------------------------------
     def write(self, key: str, args: tuple[Any, ...]) -> None:
         """Record a setter; the latest write moves to the end (replay order)."""
-        self.state.pop(key, None)
-        self.state[key] = args
+        state = self.state
+        if type(state) is not dict:
+            state = self.state = {}
+        else:
+            state.pop(key, None)
+        state[key] = args
         stamps = self.stamps
         if type(stamps) is not dict:
             stamps = self.stamps = {}
         stamps[key] = next(self._clock)
+
+    def put(self, key: str, args: tuple[Any, ...]) -> None:
+        """Set ``key`` in :attr:`state` in place, unstamped (the models' own keys)."""
+        state = self.state
+        if type(state) is not dict:
+            state = self.state = {}
+        state[key] = args
+
+    def unset(self, key: str) -> None:
+        """Forget ``key`` of :attr:`state` (nothing if it was not there)."""
+        state = self.state
+        if type(state) is dict:
+            state.pop(key, None)
 
     def listen(self, action: str) -> bool:
         """Note that the pages are asked for ``action``; False if they were already."""

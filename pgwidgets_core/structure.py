@@ -22,7 +22,7 @@ __all__ = ["action", "child", "factory"]
 def action(engine: Engine, rec: Record, spec: MethodSpec, args: list[Any]) -> None:
     """Fold an action into the record (most change nothing)."""
     for key in spec.clears:
-        rec.state.pop(key, None)
+        rec.unset(key)
         rec.seeded.pop(key, None)
     if spec.name in models.SEQUENCE_ACTIONS:
         engine.tree.attach(rec, None, spec.name, args)   # a separator, a spacer

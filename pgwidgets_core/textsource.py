@@ -37,7 +37,7 @@ def model(rec: Record) -> TextModel:
     m = rec.state.get("_textmodel")
     if m is None:
         text = rec.read("text")
-        rec.state["_textmodel"] = m = (TextModel(text if isinstance(text, str) else ""),)
+        rec.put("_textmodel", m := (TextModel(text if isinstance(text, str) else ""),))
     return cast(TextModel, m[0])
 
 
@@ -126,7 +126,7 @@ def on_call(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
         m.text = str(args[0]) if method == "set_text" and args and args[0] is not None else ""
         m.tags = []
         m.icons = {}                               # the page drops them with its refs
-        rec.state["_clean_text"] = (m.text,)     # a new text is unmodified (get_modified)
+        rec.put("_clean_text", (m.text,))     # a new text is unmodified (get_modified)
         for r in _refs(tree, rec):
             _set_ref(r, 0)
     elif method == "create_tag" and args:

@@ -171,3 +171,17 @@ def test_a_childs_setter_before_its_attach_is_replayed_before_it():
     calls = [c[1] for c in plan_calls(t) if c[1] not in ("create", "reconstruct-start",
                                                          "reconstruct-end")]
     assert calls == ["resize", "add_widget", "set_text"]
+
+
+def test_a_record_holds_no_state_dict_until_its_first_write_and_none_is_shared():
+    tree = Tree()
+    a, b = rec(tree, "Label", "x"), rec(tree, "Label", "y")
+    assert type(a.state) is not dict and a.state == {}       # shared, read-only
+    a.unset("text")                                          # nothing to forget
+    a.put("_clean_text", ("x",))
+    b.write("text", ("z",))
+    assert a.state == {"_clean_text": ("x",)} and b.state == {"text": ("z",)}
+    assert b.read("text") == "z"
+    a.unset("_clean_text")
+    assert a.state == {} and b.state == {"text": ("z",)}
+    assert type(rec(tree, "Label").state) is not dict
