@@ -26,7 +26,7 @@ from .errors import ProtocolError, UnknownCallbackWarning
 from .events import Answered, Event, Failed, Malformed, Reported
 from .pages import Call, Page, Pending
 from .protocol import CallbackEvent, Ref, Reply, UploadChunk, ViewportEvent
-from .state import PageFacts, Record, Tree, auto_listens
+from .state import PageFacts, Record, Seed, Tree, auto_listens
 
 __all__ = ["Engine", "PAGE_WID_SPAN"]
 
@@ -172,7 +172,7 @@ class Engine:
 
     # ---- the program's calls --------------------------------------------------------
     def create(self, defn: WidgetDef, create_args: list[Any],
-               seeded: dict[str, tuple[Any, ...]], obj: Any = None) -> Record:
+               seeded: Seed, obj: Any = None) -> Record:
         """A new widget: recorded, created in every page, listened to for the user
         changes Python tracks. ``obj`` is the program's object (else ``wrap`` makes it)."""
         self.check_open()

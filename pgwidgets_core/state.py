@@ -25,6 +25,20 @@ Clock = Iterator[int]
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
+#: What a constructor set: ``(key, value, key, value...)`` or a mapping key -> (value,).
+Seed = tuple[Any, ...] | Mapping[str, tuple[Any, ...]]
+
+
+def flat_seed(seeded: Mapping[str, tuple[Any, ...]]) -> tuple[Any, ...]:
+    """``{key: (value,)}`` as ``(key, value, ...)`` (every args tuple holds one value)."""
+    out: list[Any] = []
+    for k, args in seeded.items():
+        if len(args) != 1:
+            raise ValueError(f"a constructor sets one value per key, not {k}={args!r}")
+        out += (k, args[0])
+    return tuple(out)
+
+
 class Entry:
     """One step of a parent's child sequence: an attach call, or a call such as
     ``add_separator`` that builds part of the parent without a child widget."""
@@ -41,18 +55,20 @@ class Entry:
 class Record(Ref):
     """What Python knows of one widget: enough to build it again in any page."""
 
-    __slots__ = ("defn", "wid", "create_args", "seeded", "state", "stamps", "children",
+    __slots__ = ("defn", "wid", "create_args", "_seed", "state", "stamps", "children",
                  "parent", "listens", "handlers", "destroyed", "born", "obj", "_clock")
 
     def __init__(self, defn: WidgetDef, wid: int, create_args: list[Any],
-                 seeded: dict[str, tuple[Any, ...]], clock: Clock) -> None:
+                 seeded: Seed, clock: Clock) -> None:
         # The session's clock stamps every write and attach: a rebuild replays them in
         # the order they last happened (a child's resize before or after its attach).
         self._clock = clock
         self.defn = defn
         self.wid = wid
         self.create_args = create_args     # the exact ``args`` of the create message
-        self.seeded = seeded               # key -> args, from constructor args/options
+        # key, value, key, value...: what the constructor's args/options set (one
+        # tuple: a dict of 1-tuples costs ~230 bytes more per widget)
+        self._seed = seeded if type(seeded) is tuple else flat_seed(seeded)
         self.state: Mapping[str, tuple[Any, ...]] = _EMPTY   # key -> setter args, latest last
         self.stamps: Mapping[str, int] = _EMPTY       # key -> when it was last written
         self.born = next(clock)
@@ -109,10 +125,27 @@ class Record(Ref):
         """The local answer of a getter: recorded, else constructor, else default."""
         args = self.state.get(key)
         if args is None:
-            args = self.seeded.get(key)
-            if args is None:
-                return self.defn.default(key)
+            seed = self._seed
+            for i in range(0, len(seed), 2):
+                if seed[i] == key:
+                    return seed[i + 1]
+            return self.defn.default(key)
         return args[0] if len(args) == 1 else tuple(args)
+
+    @property
+    def seeded(self) -> dict[str, tuple[Any, ...]]:
+        """Key -> args set by the constructor (a copy: change it with :meth:`seed`)."""
+        s = self._seed
+        return {s[i]: (s[i + 1],) for i in range(0, len(s), 2)}
+
+    def seed(self, **values: Any) -> None:
+        """Set constructor values (a page-made widget placed by the program)."""
+        self._seed = flat_seed({**self.seeded, **{k: (v,) for k, v in values.items()}})
+
+    def unseed(self, key: str) -> None:
+        """Forget the constructor's value of ``key`` (an action cleared it)."""
+        if key in self._seed[::2]:
+            self._seed = flat_seed({k: a for k, a in self.seeded.items() if k != key})
 
 
 class PageFacts:
@@ -145,7 +178,7 @@ class Tree:
         self.clock: Clock = count(1)
 
     def record(self, defn: WidgetDef, create_args: list[Any],
-               seeded: dict[str, tuple[Any, ...]], *, wid: int | None = None) -> Record:
+               seeded: Seed, *, wid: int | None = None) -> Record:
         """A new record on this tree's clock; a fresh wid unless ``wid`` is given (not
         yet registered: see :meth:`add`)."""
         return Record(defn, self.allocate(defn.name) if wid is None else wid, create_args,

@@ -23,7 +23,7 @@ def action(engine: Engine, rec: Record, spec: MethodSpec, args: list[Any]) -> No
     """Fold an action into the record (most change nothing)."""
     for key in spec.clears:
         rec.unset(key)
-        rec.seeded.pop(key, None)
+        rec.unseed(key)
     if spec.name in models.SEQUENCE_ACTIONS:
         engine.tree.attach(rec, None, spec.name, args)   # a separator, a spacer
     models.track(engine.tree, rec, spec.name, args)

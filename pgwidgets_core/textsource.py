@@ -243,7 +243,7 @@ def answered(tree: Tree, rec: Record, method: str, args: list[Any], value: Any) 
         if gravity not in ("left", "right"):
             gravity = "right"
         r.create_args[:] = [buf.obj, offset, gravity]
-        r.seeded.update(buffer=(buf.obj,), gravity=(gravity,))
+        r.seed(buffer=buf.obj, gravity=gravity)
         _set_ref(r, offset)
         tree.add(r)                    # created again by a rebuild, like the program's
 

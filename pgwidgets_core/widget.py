@@ -49,10 +49,11 @@ def _maybe_file(value: Any) -> Any:
 
 
 def check_args(defn: WidgetDef, args: tuple[Any, ...], kwargs: dict[str, Any]
-               ) -> tuple[list[Any], dict[str, tuple[Any, ...]], list[tuple[MethodSpec, list[Any]]]]:
+               ) -> tuple[list[Any], tuple[Any, ...], list[tuple[MethodSpec, list[Any]]]]:
     """Validate a constructor call of class ``defn`` (``TypeError`` naming the problem).
 
-    Returns the ``create`` arguments, the state they seed, and the setters that extra
+    Returns the ``create`` arguments, the state they seed (``(key, value, ...)``, see
+    :class:`~pgwidgets_core.state.Record`), and the setters that extra
     keywords stand for. Sends nothing (a local icon file is read into a data URI).
     """
     params = defn.args + defn.options
@@ -82,7 +83,8 @@ def check_args(defn: WidgetDef, args: tuple[Any, ...], kwargs: dict[str, Any]
     else:
         while create_args and create_args[-1] is None:
             create_args.pop()
-    return create_args, {k: (v,) for k, v in values.items() if v is not None}, setters
+    seed = tuple(x for k, v in values.items() if v is not None for x in (k, v))
+    return create_args, seed, setters
 
 
 class Done:

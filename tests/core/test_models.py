@@ -58,7 +58,7 @@ def test_appended_text_accumulates_in_the_text_state():
     ta = rec(t, "TextArea", "one\n")
     models.track(t, ta, "append_text", ["two\n"])
     assert ta.read("text") == "two\n"        # no seeded text here: Record built bare
-    ta.seeded["text"] = ("one\n",)
+    ta.seed(text="one\n")
     ta.state.clear()
     models.track(t, ta, "append_text", ["two\n"])
     assert ta.read("text") == "one\ntwo\n"
@@ -151,7 +151,7 @@ def test_separators_and_popups_are_recorded():
 def test_text_source_edits_move_tags_and_refs_like_the_page_and_rebuild_in_one_go():
     t = Tree()
     ts = rec(t, "TextSource", "alpha beta gamma")
-    ts.seeded["text"] = ("alpha beta gamma",)
+    ts.seed(text="alpha beta gamma")
     a = t.record(widget_def("TextBufferRef"), [W(ts), 6], {"offset": (6,)}, wid=t.allocate())
     b = t.record(widget_def("TextBufferRef"), [W(ts), 10], {"offset": (10,)}, wid=t.allocate())
     t.add(a), t.add(b)

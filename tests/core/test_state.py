@@ -185,3 +185,16 @@ def test_a_record_holds_no_state_dict_until_its_first_write_and_none_is_shared()
     a.unset("_clean_text")
     assert a.state == {} and b.state == {"text": ("z",)}
     assert type(rec(tree, "Label").state) is not dict
+
+
+def test_constructor_values_are_one_flat_tuple_read_by_key_never_by_value():
+    tree = Tree()
+    r = tree.record(widget_def("Label"), ["title"], ("text", "title", "halign", "text"),
+                    wid=tree.allocate())
+    assert r.read("text") == "title" and r.read("halign") == "text"
+    assert r.seeded == {"text": ("title",), "halign": ("text",)}
+    r.unseed("text")
+    assert r.read("text") == widget_def("Label").default("text")
+    r.seed(text="again")
+    assert r.seeded == {"halign": ("text",), "text": ("again",)}
+    assert rec(tree, "Label", text="x").read("text") == "x"     # a mapping works too
