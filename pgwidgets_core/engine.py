@@ -171,7 +171,7 @@ class Engine:
                          to=self.pages[:1])
 
     # ---- the program's calls --------------------------------------------------------
-    def create(self, defn: WidgetDef, create_args: list[Any],
+    def create(self, defn: WidgetDef, create_args: Sequence[Any],
                seeded: Seed, obj: Any = None) -> Record:
         """A new widget: recorded, created in every page, listened to for the user
         changes Python tracks. ``obj`` is the program's object (else ``wrap`` makes it)."""

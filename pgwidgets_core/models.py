@@ -93,7 +93,7 @@ def _appender(key: str) -> Callable[[Tree, Record, list[Any]], None]:
 
 def _grid_size(rec: Record) -> dict[str, Any]:
     if not rec.create_args or not isinstance(rec.create_args[-1], dict):
-        rec.create_args.append({})
+        rec.own_args().append({})
     opts = rec.create_args[-1]
     opts.setdefault("rows", 1)
     opts.setdefault("columns", 1)
@@ -312,7 +312,7 @@ def track(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
         textsource.on_call(tree, rec, method, args)
     elif rec.defn.name == "TextBufferRef" and method == "set_offset" and args \
             and len(rec.create_args) > 1:
-        rec.create_args[1] = args[0]          # rebuilt refs are created where they are
+        rec.own_args()[1] = args[0]           # rebuilt refs are created where they are
 
 
 def answered(tree: Tree, rec: Record, method: str, args: list[Any], value: Any) -> None:

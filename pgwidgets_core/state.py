@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from itertools import count
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .catalog import WidgetDef
 from .protocol import Ref
@@ -58,14 +58,16 @@ class Record(Ref):
     __slots__ = ("defn", "wid", "create_args", "_seed", "state", "stamps", "children",
                  "parent", "listens", "handlers", "destroyed", "born", "obj", "_clock")
 
-    def __init__(self, defn: WidgetDef, wid: int, create_args: list[Any],
+    def __init__(self, defn: WidgetDef, wid: int, create_args: Sequence[Any],
                  seeded: Seed, clock: Clock) -> None:
         # The session's clock stamps every write and attach: a rebuild replays them in
         # the order they last happened (a child's resize before or after its attach).
         self._clock = clock
         self.defn = defn
         self.wid = wid
-        self.create_args = create_args     # the exact ``args`` of the create message
+        # the exact ``args`` of the create message: a tuple (40 bytes less than a list)
+        # until something changes them in place (own_args)
+        self.create_args: Sequence[Any] = create_args
         # key, value, key, value...: what the constructor's args/options set (one
         # tuple: a dict of 1-tuples costs ~230 bytes more per widget)
         self._seed = seeded if type(seeded) is tuple else flat_seed(seeded)
@@ -98,6 +100,13 @@ class Record(Ref):
         if type(stamps) is not dict:
             stamps = self.stamps = {}
         stamps[key] = next(self._clock)
+
+    def own_args(self) -> list[Any]:
+        """:attr:`create_args` as a list to change in place."""
+        args = self.create_args
+        if type(args) is not list:
+            args = self.create_args = list(args)
+        return args
 
     def put(self, key: str, args: tuple[Any, ...]) -> None:
         """Set ``key`` in :attr:`state` in place, unstamped (the models' own keys)."""
@@ -177,7 +186,7 @@ class Tree:
         self.facts = facts if facts is not None else PageFacts()
         self.clock: Clock = count(1)
 
-    def record(self, defn: WidgetDef, create_args: list[Any],
+    def record(self, defn: WidgetDef, create_args: Sequence[Any],
                seeded: Seed, *, wid: int | None = None) -> Record:
         """A new record on this tree's clock; a fresh wid unless ``wid`` is given (not
         yet registered: see :meth:`add`)."""

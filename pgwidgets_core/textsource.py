@@ -57,7 +57,7 @@ def _offset(tree: Tree, ref: Any) -> int | None:
 def _set_ref(r: Record, offset: int) -> None:
     r.write("offset", (offset,))
     if len(r.create_args) > 1:
-        r.create_args[1] = offset
+        r.own_args()[1] = offset
 
 
 def _replace(tree: Tree, rec: Record, start: int, end: int, new: str) -> None:
@@ -114,9 +114,9 @@ def on_text(tree: Tree, rec: Record, new: str) -> None:
 def _sync_ctor(rec: Record) -> None:
     m = model(rec)
     if rec.create_args:
-        rec.create_args[0] = m.text
+        rec.own_args()[0] = m.text
     else:
-        rec.create_args.append(m.text)
+        rec.own_args().append(m.text)
 
 
 def on_call(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
@@ -242,7 +242,7 @@ def answered(tree: Tree, rec: Record, method: str, args: list[Any], value: Any) 
             continue                   # not a page-made ref, or one placed already
         if gravity not in ("left", "right"):
             gravity = "right"
-        r.create_args[:] = [buf.obj, offset, gravity]
+        r.own_args()[:] = [buf.obj, offset, gravity]
         r.seed(buffer=buf.obj, gravity=gravity)
         _set_ref(r, offset)
         tree.add(r)                    # created again by a rebuild, like the program's

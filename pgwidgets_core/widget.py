@@ -49,7 +49,7 @@ def _maybe_file(value: Any) -> Any:
 
 
 def check_args(defn: WidgetDef, args: tuple[Any, ...], kwargs: dict[str, Any]
-               ) -> tuple[list[Any], tuple[Any, ...], list[tuple[MethodSpec, list[Any]]]]:
+               ) -> tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[MethodSpec, list[Any]]]]:
     """Validate a constructor call of class ``defn`` (``TypeError`` naming the problem).
 
     Returns the ``create`` arguments, the state they seed (``(key, value, ...)``, see
@@ -84,7 +84,7 @@ def check_args(defn: WidgetDef, args: tuple[Any, ...], kwargs: dict[str, Any]
         while create_args and create_args[-1] is None:
             create_args.pop()
     seed = tuple(x for k, v in values.items() if v is not None for x in (k, v))
-    return create_args, seed, setters
+    return tuple(create_args), seed, setters
 
 
 class Done:
