@@ -70,6 +70,8 @@ class Keepalive:
             self._timer = None
 
     def _tick(self) -> None:
+        interval = self.interval
+        assert interval is not None                  # no timer without an interval
         loop = asyncio.get_running_loop()
         now = loop.time()
         self._expire(now)
@@ -79,8 +81,8 @@ class Keepalive:
                 del pings[ws]
             elif last is None or _answered(last[0]):
                 pings[ws] = self._ping(ws, loop, now)
-        self._timer = loop.call_later(self.interval, self._tick) if pings else None
-        if pings and self.timeout < self.interval:     # the deadline comes before the tick
+        self._timer = loop.call_later(interval, self._tick) if pings else None
+        if pings and self.timeout < interval:     # the deadline comes before the tick
             loop.call_later(self.timeout, self._expire_now)
 
     def _ping(self, ws: Any, loop: asyncio.AbstractEventLoop, now: float

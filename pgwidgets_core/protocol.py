@@ -11,7 +11,7 @@ import json
 import json.encoder
 import math
 from dataclasses import dataclass
-from typing import Any, Callable, TypeGuard
+from typing import Any, Callable, Sequence, TypeGuard
 
 from .errors import ProtocolError
 
@@ -254,7 +254,7 @@ def session_info(session_id: Any, token: str) -> dict[str, Any]:
     return {"type": "session-info", "session_id": session_id, "token": token}
 
 
-def create(wid: int, cls: str, args: list[Any]) -> dict[str, Any]:
+def create(wid: int, cls: str, args: Sequence[Any]) -> dict[str, Any]:
     return {"type": "create", "wid": wid, "class": cls, "args": args}
 
 

@@ -70,7 +70,7 @@ class Record(Ref):
         self.create_args: Sequence[Any] = create_args
         # key, value, key, value...: what the constructor's args/options set (one
         # tuple: a dict of 1-tuples costs ~230 bytes more per widget)
-        self._seed = seeded if type(seeded) is tuple else flat_seed(seeded)
+        self._seed = seeded if isinstance(seeded, tuple) else flat_seed(seeded)
         self.state: Mapping[str, tuple[Any, ...]] = _EMPTY   # key -> setter args, latest last
         self.stamps: Mapping[str, int] = _EMPTY       # key -> when it was last written
         self.born = next(clock)
