@@ -83,8 +83,11 @@ def check_args(defn: WidgetDef, args: tuple[Any, ...], kwargs: dict[str, Any]
     else:
         while create_args and create_args[-1] is None:
             create_args.pop()
-    seed = tuple(x for k, v in values.items() if v is not None for x in (k, v))
-    return tuple(create_args), seed, setters
+    seed: list[Any] = []
+    for k, v in values.items():
+        if v is not None:
+            seed += (k, v)
+    return tuple(create_args), tuple(seed), setters
 
 
 class Done:
