@@ -325,8 +325,16 @@ class Application(AppMessages):
             if not admitted:
                 return
             session, conn = admitted
-            try:
-                await self._read_frames(session, conn)
+            recv = ws.recv                    # (no async iterator kept per idle page)
+            try:               # nothing a page sends ends its connection: bad input is reported
+                while True:
+                    data = await recv()
+                    session._receive(conn, data)
+                    del data                  # (an idle page's last frame is not kept)
+                    self.writers.write_all()  # what the frame's handlers sent, at once
+            except ConnectionClosed as exc:
+                log_oversized(exc, self._log, f"session {session.id!r}: closed the page at "
+                              f"{conn.remote}", self.max_frame_size)
             finally:
                 session._detach(conn)
                 if not session.is_connected:
@@ -383,17 +391,6 @@ class Application(AppMessages):
         if fresh:
             self._dispatch_hooks(self._connect_handlers, session, "on_connect")
         return session, conn
-
-    async def _read_frames(self, session: Session, conn: Connection) -> None:
-        # Nothing a page sends may end its connection (the engine reports bad input).
-        try:
-            async for data in conn.ws:
-                session._receive(conn, data)
-                del data                      # (an idle page's last frame is not kept)
-                self.writers.write_all()      # what the frame's handlers sent, at once
-        except ConnectionClosed as exc:
-            log_oversized(exc, self._log, f"session {session.id!r}: closed the page at "
-                          f"{conn.remote}", self.max_frame_size)
 
     def _dispatch_hooks(self, handlers: list[Callable[..., Any]], session: Session, what: str) -> None:
         for h in handlers:
