@@ -42,7 +42,21 @@ async def user_scrolls(page, fired, more_than: int = 0) -> None:
         await asyncio.sleep(0.2)
     await until(lambda: len(fired) > more_than,
                 what="the user's wheel reaches the scrolled handler")
-    await asyncio.sleep(0.8)                 # the wheel's last events
+    await quiet(fired)                       # the wheel's last events (smooth scrolling)
+
+
+async def quiet(fired, for_s: float = 0.6, within: float = 15.0) -> None:
+    """Until the handler has not run for ``for_s`` seconds (a loaded machine stretches a
+    wheel's smooth scrolling: a fixed wait let its last event land after the reload)."""
+    loop = asyncio.get_running_loop()
+    end, n, since = loop.time() + within, len(fired), loop.time()
+    while loop.time() < end:
+        await asyncio.sleep(0.1)
+        if len(fired) != n:
+            n, since = len(fired), loop.time()
+        elif loop.time() - since >= for_s:
+            return
+    raise AssertionError(f"the scrolled handler still ran after {within} s: {fired[-3:]}")
 
 
 async def test_a_reload_does_not_run_the_scrolled_handler(app, context):
