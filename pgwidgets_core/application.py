@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 import pgwidgets_js
 from websockets.exceptions import ConnectionClosed
 
-from . import protocol
+from . import deflate, protocol
 from .admission import Admission, Expiry, refusal
 from .connection import Connection, PageSocket, Writers, greet, log_oversized, remote_of
 from .dispatch import Dispatcher, Runner
@@ -234,7 +234,7 @@ class Application(AppMessages):
         self._ws_server, self.ws_port, http_port = await self.site.serve(
             self.serve_page, ws_port=self.ws_port, http_port=self.http_port,
             http_server=self.http_server, ws_sock=self._ws_sock, ws_path=self.ws_path,
-            max_size=self.max_frame_size, compression="deflate" if self.compression else None)
+            max_size=self.max_frame_size, **deflate.extensions(self.compression))
         if self.http_server:
             self.http_port = http_port
         self._log.info("pgwidgets: open %s",

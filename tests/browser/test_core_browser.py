@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import expect
 
 from domsnap import until
-from pgwidgets_core import Application
+from pgwidgets_core import Application, deflate
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(60)]
 
@@ -58,12 +58,39 @@ async def test_hello_ui_appears(page):
 
 async def test_with_compression_on_the_ui_appears_and_answers(page):
     async with running(compression=True) as app:
-        clicks = []
-        app.on_connect(lambda s: hello(s, lambda: clicks.append(1)))
+        clicks, sessions, labels = [], [], []
+
+        async def setup(session):
+            sessions.append(session)
+            labels.append((await hello(session, lambda: clicks.append(1)))[1])
+        app.on_connect(setup)
         await page.goto(app.url)
         await expect(page.locator(".label-widget")).to_have_text("Ready")
         await page.locator(".button-widget").click()
         await until(lambda: clicks == [1])
+        # a message above deflate.SMALL goes compressed and arrives whole
+        [ws] = sessions[0].connections
+        [ext] = ws.protocol.extensions
+        sent, encode = [], ext.encode
+
+        def watched(frame):
+            out = encode(frame)
+            sent.append((len(frame.data), out.rsv1, len(out.data)))
+            return out
+        ext.encode = watched
+        big = " ".join(f"word{i}" for i in range(2000))
+        await labels[0].set_text(big)
+        await sessions[0].flush()
+        await expect(page.locator(".label-widget")).to_have_text(big)
+        assert [rsv1 for size, rsv1, _ in sent] == [size >= deflate.SMALL
+                                                    for size, _, _ in sent], sent
+        assert any(rsv1 and wire * 3 < size for size, rsv1, wire in sent), sent
+        # no context either way: no zlib state kept between messages
+        header = ws.response.headers["Sec-WebSocket-Extensions"]
+        assert "server_no_context_takeover" in header
+        assert "client_no_context_takeover" in header
+        [ext] = ws.protocol.extensions
+        assert not hasattr(ext, "encoder") and not hasattr(ext, "decoder")
 
 
 async def test_click_reaches_the_handler_and_the_label_changes_in_the_dom(page):
