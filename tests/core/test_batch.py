@@ -226,6 +226,7 @@ def test_only_a_setter_that_repeats_the_last_message_for_its_widget_is_replaced(
     engine.join(page)
     label, box = create(engine, "Label", "a"), create(engine, "VBox")
     tree, combo = create(engine, "TreeView"), create(engine, "ComboBox")
+    top = create(engine, "TopLevel")
     frames(page)
     sets = widget_def("Label").methods
     engine.begin_batch()
@@ -238,6 +239,8 @@ def test_only_a_setter_that_repeats_the_last_message_for_its_widget_is_replaced(
         engine.set(tree, widget_def("TreeView").methods["set_column_width"], [col, 50])
     for combo_index in (0, 1):                     # folded into the combo's model
         engine.set(combo, widget_def("ComboBox").methods["set_index"], [combo_index])
+    for state in ("maximized", "normal"):          # each one an event in the page
+        engine.set(top, widget_def("TopLevel").methods["set_window_state"], [state])
     engine.end_batch()
     [frame] = frames(page)
     sent = [(m["wid"], m["method"], m["args"]) for m in frame if m["type"] == "call"]
@@ -246,7 +249,8 @@ def test_only_a_setter_that_repeats_the_last_message_for_its_widget_is_replaced(
         (label.wid, "set_text", ["2"]), (box.wid, "add_widget", [{"__wid__": label.wid}, 0]),
         (label.wid, "set_text", ["3"]),
         (tree.wid, "set_column_width", ["a", 50]), (tree.wid, "set_column_width", ["b", 50]),
-        (combo.wid, "set_index", [0]), (combo.wid, "set_index", [1])]
+        (combo.wid, "set_index", [0]), (combo.wid, "set_index", [1]),
+        (top.wid, "set_window_state", ["maximized"]), (top.wid, "set_window_state", ["normal"])]
 
 
 def test_every_page_gets_the_last_value_only():
