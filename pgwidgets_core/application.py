@@ -21,6 +21,7 @@ from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError
 from .fonts import Fonts, AppMessages
 from .keepalive import Keepalive
+from .pagesocket import pump
 from .options import callable_handler as _callable
 from .options import check_app_args, normalize_id as _normalize_id
 from .registry import WidgetRegistry
@@ -325,16 +326,15 @@ class Application(AppMessages):
             if not admitted:
                 return
             session, conn = admitted
-            recv = ws.recv                    # (no async iterator kept per idle page)
+            writers = self.writers
+
+            def take(data: str | bytes) -> None:
+                session._receive(conn, data)
+                writers.write_all()           # what the message's handlers sent, at once
             try:               # nothing a page sends ends its connection: bad input is reported
-                while True:
-                    data = await recv()
-                    session._receive(conn, data)
-                    del data                  # (an idle page's last frame is not kept)
-                    self.writers.write_all()  # what the frame's handlers sent, at once
-            except ConnectionClosed as exc:
-                log_oversized(exc, self._log, f"session {session.id!r}: closed the page at "
-                              f"{conn.remote}", self.max_frame_size)
+                log_oversized(await pump(ws, take), self._log,
+                              f"session {session.id!r}: closed the page at {conn.remote}",
+                              self.max_frame_size)
             finally:
                 session._detach(conn)
                 if not session.is_connected:

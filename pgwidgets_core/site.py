@@ -24,6 +24,7 @@ from .bundle import Bundle
 from .bundlecache import BundleFiles, find_or_build
 from .http import StaticServer
 from .httpmsg import Request
+from .pagesocket import PageConnection
 from .routing import ROUTE_SCRIPT
 
 __all__ = ["Site", "url_host", "inject_ws_url", "relative_links", "ws_from_location",
@@ -121,20 +122,23 @@ class Site:
         the page and its assets on ``http_port``; with ``ws_path`` all of it on the one
         port ``http_port``, the WebSocket at ``/<ws_path>``. Returns the WebSocket
         server and the two ports listened on. websockets' own keepalive is off: the
-        application pings from one timer (:mod:`pgwidgets_core.keepalive`)."""
+        application pings from one timer (:mod:`pgwidgets_core.keepalive`); each page's
+        messages are handed over as they arrive (:mod:`pgwidgets_core.pagesocket`)."""
         if ws_path is not None:
             self.ws_path = ws_path
             await self._prepare()
             where: dict[str, Any] = ({"sock": ws_sock} if ws_sock is not None
                                      else {"host": self.host, "port": http_port})
             server = await serve(handler, **where, process_request=self.one_port_request,
-                                 ping_interval=None, **ws_options)
+                                 ping_interval=None, create_connection=PageConnection,
+                                 **ws_options)
             self.ws_port = self.http_port = server.sockets[0].getsockname()[1]
             return server, self.ws_port, self.http_port
         where = ({"sock": ws_sock} if ws_sock is not None
                  else {"host": self.host, "port": ws_port})
         server = await serve(handler, **where, process_request=self.check_origin,
-                             ping_interval=None, **ws_options)
+                             ping_interval=None, create_connection=PageConnection,
+                                 **ws_options)
         self.ws_port = server.sockets[0].getsockname()[1]
         if http_server:
             try:
