@@ -16,6 +16,7 @@ from websockets.exceptions import ConnectionClosed
 
 from . import deflate, protocol
 from .admission import Admission, Expiry, refusal
+from .deadlines import Deadlines
 from .connection import Connection, PageSocket, Writers, greet, log_oversized, remote_of
 from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError
@@ -92,6 +93,8 @@ class Application(AppMessages):
         self.page_facts = PageFacts()
         #: Connections with frames queued since their writer ran (loop thread).
         self.writers = Writers()
+        #: The answer timeouts of every waited call (loop thread).
+        self.deadlines = Deadlines()
         self._sessions: dict[Any, Session] = {}
         #: Ids of new sessions (``worker``: ``"w2-1"``..., see :mod:`.routing`).
         self.session_ids = SessionIds(worker)

@@ -21,7 +21,7 @@ from .errors import ProtocolError
 from .pages import Page
 from .protocol import Reply
 
-__all__ = ["Connection", "PageSocket", "Writers", "answer", "greet", "remote_of"]
+__all__ = ["Connection", "PageSocket", "Writers", "greet", "remote_of"]
 
 _HANDSHAKE_TIMEOUT = 10.0
 
@@ -170,19 +170,3 @@ class Connection:
             await self.ws.send(frame)
         except Exception:                # the socket closed under us: the reader notices
             self.page.outbox.clear()
-
-
-async def answer(fut: asyncio.Future[Any], timeout: float, what: str) -> Any:
-    """The value ``fut`` will hold (an engine waiter), within ``timeout`` seconds;
-    ``TimeoutError`` naming ``what`` otherwise. One timer, no task or context manager
-    around it (``asyncio.wait_for`` makes both: a tenth of a busy loop's time)."""
-    expiry = fut.get_loop().call_later(timeout, _expire, fut, timeout, what)
-    try:
-        return await fut
-    finally:
-        expiry.cancel()
-
-
-def _expire(fut: asyncio.Future[Any], timeout: float, what: str) -> None:
-    if not fut.done():
-        fut.set_exception(TimeoutError(f"{what}: no answer from the browser within {timeout} s"))

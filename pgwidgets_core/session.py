@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, cast
 from . import protocol, rebuild
 from .batching import Batch
 from .catalog import catalog
-from .connection import Connection, answer
+from .connection import Connection
 from .engine import Engine
 from .pages import Call
 from .errors import BrowserError, ProtocolError, SessionClosedError
@@ -273,7 +273,7 @@ class Session:
         self.engine.check_open()
         fut = asyncio.get_running_loop().create_future()
         if self.engine.flush(fut):
-            await answer(fut, self._app.call_timeout, "flush")
+            await self._app.deadlines.wait(fut, self._app.call_timeout, "flush")
 
     def send_app_message(self, msg: dict[str, Any]) -> None:
         """Send an application-level message (a font...) to this session's pages,

@@ -18,7 +18,6 @@ from .answers import ANSWERS
 from .batching import Batch
 from .buffer import payload
 from .catalog import Kind, MethodSpec, WidgetDef, bind_args, page_widget_def, takes_keywords, widget_def
-from .connection import answer
 from .protocol import Ref
 from .state import Record
 
@@ -173,7 +172,8 @@ class Widget(Ref):
         # The value an engine call's waiter gets (None when nothing was sent).
         if not waits:
             return None
-        return await answer(fut, self._session.app.call_timeout, f"{self!r}.{method}")
+        app = self._session.app
+        return await app.deadlines.wait(fut, app.call_timeout, f"{self!r}.{method}")
 
     # ---- hand-written public methods -------------------------------------------------
     async def on(self, action: str, handler: Callable[..., Any], *extra_args: Any,
