@@ -32,12 +32,14 @@ def python_of(impl: str) -> str:
     return sys.executable
 
 
-def run(impl: str, n: int, setters: int, clicks: int, deadline: float) -> dict:
+def run(impl: str, n: int, setters: int, clicks: int, deadline: float,
+        paced: float = 0.0) -> dict:
     env = dict(os.environ)
     if impl.startswith("ours"):
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     cmd = [python_of(impl), str(HERE / "scale_driver.py"), "--impl", impl,
            "--sessions", str(n), "--setters", str(setters), "--clicks", str(clicks),
+           "--paced-rate", str(paced),
            "--deadline", str(deadline)]
     logs = HERE / "results" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -67,7 +69,10 @@ ROWS = [("RSS per idle session (KiB)", "rss_per_session", 1 / 1024, 0),
         ("setter throughput (calls/s, all sessions)", "setters_per_s", 1, 0),
         ("click p50 (ms), others streaming", "click_p50", 1e3, 1),
         ("click p99 (ms), others streaming", "click_p99", 1e3, 1),
-        ("background setters during clicks (calls/s)", "bg_setters_per_s", 1, 0)]
+        ("background setters during clicks (calls/s)", "bg_setters_per_s", 1, 0),
+        ("click p50 (ms), others paced to the same rate", "click_paced_p50", 1e3, 1),
+        ("click p99 (ms), others paced to the same rate", "click_paced_p99", 1e3, 1),
+        ("background setters, paced (calls/s)", "bg_paced_setters_per_s", 1, 0)]
 
 
 def table(results: dict, sizes: list[int], impls: list[str]) -> str:
@@ -86,6 +91,9 @@ def main() -> None:
     ap.add_argument("--impls", default="ours-async,ref-async")
     ap.add_argument("--setters", type=int, default=100)
     ap.add_argument("--clicks", type=int, default=None)
+    ap.add_argument("--paced-rate", type=float, default=12000.0,
+                    help="the clicks again with the background at this many calls/s in "
+                         "all, the same for every implementation (0: not)")
     ap.add_argument("--deadline", type=float, default=150.0,
                     help="seconds per (implementation, size) process")
     args = ap.parse_args()
@@ -104,7 +112,7 @@ def main() -> None:
                                       "failed_at": f"skipped, failed at {failed[impl]}"}
                 continue
             print(f"scale: {impl} at {n} sessions ...", file=sys.stderr, flush=True)
-            r = run(impl, n, args.setters, clicks, args.deadline)
+            r = run(impl, n, args.setters, clicks, args.deadline, args.paced_rate)
             results[(impl, n)] = r
             if "error" in r:
                 print(f"scale: {impl} failed at {n}: {r['error']}", file=sys.stderr, flush=True)

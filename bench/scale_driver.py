@@ -18,7 +18,9 @@ on_connect builds TopLevel > VBox > 48 Labels (50 widgets) and shows it.  Steps:
    Also the loop thread's CPU time for the step, and the cyclic GC's share of it.
 4. ``click`` (``--clicks K``): one headless Chromium page joins; while every fake
    session streams setters, K clicks (``button.click()`` in the page) -> p50/p99
-   from the click event to the label's DOM mutation.
+   from the click event to the label's DOM mutation. With ``--paced-rate R``, K more
+   clicks while the sessions stream R calls/s in all: the same background load for
+   every implementation (as fast as they go, a faster one carries more of it).
 
 Prints one ``BENCH-RESULT {json}``; whatever step fails or passes the deadline
 is named in ``error`` / ``failed_at`` with the figures of the steps before it.
@@ -110,17 +112,28 @@ async def setters(flush: Any, items: list, n: int, tag: str) -> tuple[float, flo
     return perf_counter() - t0, time.thread_time() - c0
 
 
-async def stream(flush: Any, items: list, stop: asyncio.Event, counter: list) -> None:
-    """Every session streams setters (10 then until applied) until ``stop``."""
-    async def one(session: Any, labels: list) -> None:
+async def stream(flush: Any, items: list, stop: asyncio.Event, counter: list,
+                 rate: float | None = None) -> None:
+    """Every session streams setters (10 then until applied) until ``stop``: as fast
+    as they go, or ``rate`` calls/s across all sessions (each session paced evenly)."""
+    loop = asyncio.get_running_loop()
+    period = 10 * len(items) / rate if rate else 0.0     # seconds per 10 calls, per session
+
+    async def one(session: Any, labels: list, start: float) -> None:
         k = 0
+        due = start
         while not stop.is_set():
             for _ in range(10):
                 await labels[k % len(labels)].set_text(f"pgs-bg-{k}")
                 k += 1
             await flush(session)
             counter[0] += 10
-    await asyncio.gather(*(one(s, labs) for s, labs, _ in items))
+            if period:
+                due += period
+                await asyncio.sleep(max(0.0, due - loop.time()))
+    t0 = loop.time()
+    await asyncio.gather(*(one(s, labs, t0 + period * i / len(items))
+                           for i, (s, labs, _) in enumerate(items)))
 
 
 def main() -> None:
@@ -130,6 +143,9 @@ def main() -> None:
     ap.add_argument("--setters", type=int, default=100)
     ap.add_argument("--clicks", type=int, default=100)
     ap.add_argument("--deadline", type=float, default=240.0)
+    ap.add_argument("--paced-rate", type=float, default=0.0,
+                    help="then the clicks again with the others streaming this many "
+                         "calls/s in all (the same load for every implementation)")
     args = ap.parse_args()
     if os.environ.get("SCALE_GC_THRESHOLD"):
         gc.set_threshold(*(int(v) for v in os.environ["SCALE_GC_THRESHOLD"].split(",")))
@@ -214,20 +230,7 @@ def main() -> None:
             gc.freeze()
 
         result["step"] = "setters"
-        gc_time = [0.0, 0, 0.0]            # seconds in the cyclic GC, collections, start
-        gc_gen = [[0, 0.0] for _ in range(3)]   # per generation: collections, seconds
-
-        def gc_cb(phase: str, info: dict) -> None:
-            if phase == "start":
-                gc_time[2] = perf_counter()
-            else:
-                dt = perf_counter() - gc_time[2]
-                gc_time[0] += dt
-                gc_time[1] += 1
-                g = gc_gen[min(int(info.get("generation", 2)), 2)]
-                g[0] += 1
-                g[1] += dt
-        gc.callbacks.append(gc_cb)
+        gcw = GcWatch()
         prof = os.environ.get("SCALE_PROFILE")     # a path: cProfile the loop thread
         if prof:
             import cProfile
@@ -244,10 +247,9 @@ def main() -> None:
 
             impl.call(off, timeout=10)
             profiler.dump_stats(prof)
-        gc.callbacks.remove(gc_cb)
+        gcw.stop()
         result["setters_s"], result["setters_cpu_s"] = dt, cpu
-        result["setters_gc_s"], result["setters_gc_n"] = gc_time[0], gc_time[1]
-        result["setters_gc_by_gen"] = [[n, round(t, 4)] for n, t in gc_gen]
+        result.update(gcw.figures("setters"))
         result["setters_per_s"] = N * S / dt
         got = int(say("count").split()[1]) - received0
         result["received"] = got
@@ -256,7 +258,10 @@ def main() -> None:
 
         if args.clicks:
             result["step"] = "click"
-            result.update(clicks(impl, reg, items, args.clicks))
+            gcw = GcWatch()
+            result.update(clicks(impl, reg, items, args.clicks, args.paced_rate))
+            gcw.stop()
+            result.update(gcw.figures("click"))
             browser = result.pop("_browser", None)
     except BaseException as exc:
         result["error"] = f"{type(exc).__name__}: {exc}".strip()
@@ -273,6 +278,38 @@ def main() -> None:
     os._exit(0)
 
 
+class GcWatch:
+    """The cyclic GC's collections from now to :meth:`stop`: per generation, how many,
+    the seconds spent and the CPU seconds of them (the rest: the thread waited for a
+    core), and the longest pause."""
+
+    def __init__(self) -> None:
+        self.by_gen = [[0, 0.0, 0.0] for _ in range(3)]   # collections, seconds, CPU s
+        self.longest = 0.0
+        self._t = self._c = 0.0
+        gc.callbacks.append(self._cb)
+
+    def _cb(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._t, self._c = perf_counter(), time.thread_time()
+            return
+        dt = perf_counter() - self._t
+        g = self.by_gen[min(int(info.get("generation", 2)), 2)]
+        g[0] += 1
+        g[1] += dt
+        g[2] += time.thread_time() - self._c
+        self.longest = max(self.longest, dt)
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self._cb)
+
+    def figures(self, step: str) -> dict[str, Any]:
+        return {f"{step}_gc_s": sum(t for _, t, _ in self.by_gen),
+                f"{step}_gc_n": sum(n for n, _, _ in self.by_gen),
+                f"{step}_gc_by_gen": [[n, round(t, 4), round(c, 4)] for n, t, c in self.by_gen],
+                f"{step}_gc_longest_s": round(self.longest, 4)}
+
+
 def _tracked_types(n: int) -> dict[str, float]:
     """The 25 commonest types of GC-tracked objects, per session."""
     from collections import Counter
@@ -284,7 +321,7 @@ async def _count_tasks() -> int:
     return len(asyncio.all_tasks())
 
 
-def clicks(impl: Any, reg: Sessions, items: list, n: int) -> dict:
+def clicks(impl: Any, reg: Sessions, items: list, n: int, paced_rate: float) -> dict:
     browser = Browser()
     try:
         page = browser.new_page()
@@ -292,40 +329,56 @@ def clicks(impl: Any, reg: Sessions, items: list, n: int) -> dict:
         reg.click_ui = True
         page.goto(impl.url)
         reg.wait(k + 1, 120)
-        x, y = page.evaluate(CLICK_SETUP, ["click 0", "Click me"])
-        counter = [0]
-        holder: dict = {}
-
-        async def start_stream() -> None:
-            holder["stop"] = asyncio.Event()
-            holder["task"] = asyncio.ensure_future(
-                stream(impl.flush, items, holder["stop"], counter))
-
-        async def stop_stream() -> None:
-            holder["stop"].set()
-            await asyncio.wait_for(holder["task"], 120)
-
-        impl.call(start_stream, timeout=30)
-        time.sleep(1.0)
-        warm = 5
-        t0 = perf_counter()
-        for i in range(1, n + warm + 1):
-            page.evaluate("([n, ms]) => { window.__pgbClick.button.click(); "
-                          "return window.__pgbClickWait(n, ms); }", [i, 30_000])
-        dt = perf_counter() - t0
-        lat = page.evaluate("window.__pgbClick.lat")[warm:]
-        c0 = counter[0]
-        impl.call(stop_stream, timeout=150)
-        lat = sorted(v / 1e3 for v in lat)
-        return {"click_p50": lat[len(lat) // 2],
-                "click_p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))],
-                "click_n": len(lat),
-                "bg_setters_per_s": c0 / dt, "chromium": browser.version}
+        page.evaluate(CLICK_SETUP, ["click 0", "Click me"])
+        out = {"chromium": browser.version}
+        out.update(click_run(impl, page, items, n, None, ""))
+        if paced_rate:
+            out.update(click_run(impl, page, items, n, paced_rate, "paced_"))
+            out["paced_rate"] = paced_rate
+        return out
     finally:
         try:
             browser.close()
         except BaseException:
             pass
+
+
+def click_run(impl: Any, page: Any, items: list, n: int, rate: float | None,
+              prefix: str) -> dict:
+    """n clicks (after 5 not counted) while the fake sessions stream setters."""
+    counter = [0]
+    holder: dict = {}
+
+    async def start_stream() -> None:
+        holder["stop"] = asyncio.Event()
+        holder["task"] = asyncio.ensure_future(
+            stream(impl.flush, items, holder["stop"], counter, rate))
+
+    async def stop_stream() -> None:
+        holder["stop"].set()
+        await asyncio.wait_for(holder["task"], 120)
+
+    done = page.evaluate("window.__pgbClick.lat.length")
+    impl.call(start_stream, timeout=30)
+    time.sleep(1.0)
+    warm = 5
+    # Paced, the clicks are spread over 10 s at least (many pacing periods, and the
+    # collections of the GC that fall in them), as a user's would be.
+    gap = 10.0 / n if rate else 0.0
+    t0, c0 = perf_counter(), counter[0]
+    for i in range(done + 1, done + n + warm + 1):
+        t = perf_counter()
+        page.evaluate("([n, ms]) => { window.__pgbClick.button.click(); "
+                      "return window.__pgbClickWait(n, ms); }", [i, 30_000])
+        time.sleep(max(0.0, gap - (perf_counter() - t)))
+    dt = perf_counter() - t0
+    lat = page.evaluate("window.__pgbClick.lat")[done + warm:]
+    c0 = counter[0] - c0
+    impl.call(stop_stream, timeout=150)
+    lat = sorted(v / 1e3 for v in lat)
+    return {f"click_{prefix}p50": lat[len(lat) // 2],
+            f"click_{prefix}p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))],
+            f"click_{prefix}n": len(lat), f"bg_{prefix}setters_per_s": c0 / dt}
 
 
 if __name__ == "__main__":
