@@ -165,7 +165,6 @@ def main() -> None:
     from impls import make_impl, ws_url_of
     impl: Any = None
     proc: Any = None
-    browser: Any = None
     try:
         impl = make_impl(args.impl)
         result["version"] = impl.version()
@@ -262,7 +261,6 @@ def main() -> None:
             result.update(clicks(impl, reg, items, args.clicks, args.paced_rate))
             gcw.stop()
             result.update(gcw.figures("click"))
-            browser = result.pop("_browser", None)
     except BaseException as exc:
         result["error"] = f"{type(exc).__name__}: {exc}".strip()
         result["failed_at"] = result["step"]

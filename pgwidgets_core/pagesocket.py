@@ -111,11 +111,7 @@ class PageConnection(ServerConnection):
             self._hand(message)
 
     def _hand(self, message: str | bytes) -> None:
-        try:
-            self._target(message)                      # type: ignore[misc]
-        except Exception:
-            _log.exception("pgwidgets: a message from %s was not handled",
-                           self.remote_address)
+        _take(self._target, message, self)             # type: ignore[arg-type]
 
     def _wake(self) -> None:
         fut = self._arrived
@@ -139,9 +135,14 @@ async def pump(ws: Any, take: Callable[[str | bytes], None]) -> ConnectionClosed
             data = await recv()
         except ConnectionClosed as exc:
             return exc
-        try:
-            take(data)
-        except Exception:
-            _log.exception("pgwidgets: a message from %s was not handled",
-                           getattr(ws, "remote_address", "?"))
+        _take(take, data, ws)
         del data                                       # (an idle page's last frame is not kept)
+
+
+def _take(take: Callable[[str | bytes], None], message: str | bytes, ws: Any) -> None:
+    # nothing a page sends ends its connection: a handler's failure is logged
+    try:
+        take(message)
+    except Exception:
+        _log.exception("pgwidgets: a message from %s was not handled",
+                       getattr(ws, "remote_address", "?"))

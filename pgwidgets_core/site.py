@@ -124,21 +124,20 @@ class Site:
         server and the two ports listened on. websockets' own keepalive is off: the
         application pings from one timer (:mod:`pgwidgets_core.keepalive`); each page's
         messages are handed over as they arrive (:mod:`pgwidgets_core.pagesocket`)."""
+        ws_options.update(ping_interval=None, create_connection=PageConnection)
         if ws_path is not None:
             self.ws_path = ws_path
             await self._prepare()
             where: dict[str, Any] = ({"sock": ws_sock} if ws_sock is not None
                                      else {"host": self.host, "port": http_port})
             server = await serve(handler, **where, process_request=self.one_port_request,
-                                 ping_interval=None, create_connection=PageConnection,
                                  **ws_options)
             self.ws_port = self.http_port = server.sockets[0].getsockname()[1]
             return server, self.ws_port, self.http_port
         where = ({"sock": ws_sock} if ws_sock is not None
                  else {"host": self.host, "port": ws_port})
         server = await serve(handler, **where, process_request=self.check_origin,
-                             ping_interval=None, create_connection=PageConnection,
-                                 **ws_options)
+                             **ws_options)
         self.ws_port = server.sockets[0].getsockname()[1]
         if http_server:
             try:
