@@ -57,7 +57,7 @@ METRICS: dict[str, dict] = {
         title="click -> label updated in DOM", samples=(150, 60), timeout=180, round_factor=3,
         doc="a click dispatched in the page (button.click()) on a Button whose handler "
             "sets a Label; page-side time from the click event to the label's DOM "
-            "mutation"),
+            "mutation; the first click 3 s after the UI is shown"),
     "click_input": dict(
         title="real mouse click -> label updated in DOM", samples=(150, 60), timeout=180,
         doc="the same with a real mouse click (CDP input events): Chromium runs no "
