@@ -84,6 +84,11 @@ CLICK_SETUP = "([label, button]) => {" + _FIND + """
   return [x, y];
 }"""
 
+# One click after CLICK_SETUP: click the button, resolve once n label changes were
+# seen (page.evaluate(CLICK_ONE, [n, timeout_ms])).
+CLICK_ONE = ("([n, ms]) => { window.__pgbClick.button.click(); "
+             "return window.__pgbClickWait(n, ms); }")
+
 # Reload probe, installed as an init script (runs first in every new document):
 # performance.now() (ms since this navigation started) when the element whose text
 # is localStorage.__pgbMark is connected and visible.  Only added subtrees are

@@ -32,7 +32,8 @@ from time import perf_counter
 from typing import Any
 
 import spec
-from browser import CHROMIUM, CHROMIUM_ARGS, CLICK_SETUP, ECHO_PAGE, RELOAD_PROBE, Browser
+from browser import (CHROMIUM, CHROMIUM_ARGS, CLICK_ONE, CLICK_SETUP, ECHO_PAGE, RELOAD_PROBE,
+                     Browser)
 
 PREFIX = "BENCH-RESULT "
 HERE = Path(__file__).resolve().parent
@@ -257,8 +258,7 @@ def _clicks(env: Env, n: int, real_input: bool) -> dict:
             page.mouse.click(x, y)
             page.evaluate("([n, ms]) => window.__pgbClickWait(n, ms)", [i, 15_000])
         else:
-            page.evaluate("([n, ms]) => { window.__pgbClick.button.click(); "
-                          "return window.__pgbClickWait(n, ms); }", [i, 15_000])
+            page.evaluate(CLICK_ONE, [i, 15_000])
     lat = page.evaluate("window.__pgbClick.lat")[warm:]
     if any(v < 0 for v in lat):
         raise RuntimeError("a label change came without a click")

@@ -30,7 +30,7 @@ from typing import Any, Iterator
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from browser import CLICK_SETUP, Browser  # noqa: E402
+from browser import CLICK_ONE, CLICK_SETUP, Browser  # noqa: E402
 from nginxrun import free_ports, run_nginx  # noqa: E402
 
 
@@ -87,8 +87,7 @@ def clicks(browser: Browser, url: str, n: int) -> list[float]:
         page.evaluate(CLICK_SETUP, ["click 0", "Click me"])
         warm = 5
         for i in range(1, n + warm + 1):
-            page.evaluate("([n, ms]) => { window.__pgbClick.button.click(); "
-                          "return window.__pgbClickWait(n, ms); }", [i, 15_000])
+            page.evaluate(CLICK_ONE, [i, 15_000])
         lat = page.evaluate("window.__pgbClick.lat")[warm:]
         if len(lat) != n or any(v < 0 for v in lat):
             raise RuntimeError(f"click probe: {lat}")

@@ -43,7 +43,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from browser import CLICK_SETUP, Browser
+from browser import CLICK_ONE, CLICK_SETUP, Browser
 
 from driver import emit, rss_bytes  # the one result line, the one RSS reader
 
@@ -366,8 +366,7 @@ def click_run(impl: Any, page: Any, items: list, n: int, rate: float | None,
     t0, c0 = perf_counter(), counter[0]
     for i in range(done + 1, done + n + warm + 1):
         t = perf_counter()
-        page.evaluate("([n, ms]) => { window.__pgbClick.button.click(); "
-                      "return window.__pgbClickWait(n, ms); }", [i, 30_000])
+        page.evaluate(CLICK_ONE, [i, 30_000])
         time.sleep(max(0.0, gap - (perf_counter() - t)))
     dt = perf_counter() - t0
     lat = page.evaluate("window.__pgbClick.lat")[done + warm:]
