@@ -17,6 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from . import deflate, protocol
 from .admission import Admission, Expiry, refusal
 from .deadlines import Deadlines
+from .releases import Releases
 from .connection import Connection, PageSocket, Writers, greet, log_oversized, remote_of
 from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError
@@ -93,6 +94,7 @@ class Application(AppMessages):
         self.page_facts = PageFacts()
         #: Connections with frames queued since their writer ran (loop thread).
         self.writers = Writers()
+        self.releases = Releases()
         #: The answer timeouts of every waited call (loop thread).
         self.deadlines = Deadlines()
         self._sessions: dict[Any, Session] = {}

@@ -184,13 +184,11 @@ class Session:
         for ev in self.engine.events_received():
             t = type(ev)
             if t is Answered:
-                if not ev.waiter.done():                        # type: ignore[union-attr]
-                    ev.waiter.set_result(ev.value)              # type: ignore[union-attr]
+                self._app.releases.answer(ev.waiter, ev.value)  # type: ignore[union-attr]
             elif t is Fired:
                 self._fire(ev)                                  # type: ignore[arg-type]
             elif t is Failed:
-                if not ev.waiter.done():                        # type: ignore[union-attr]
-                    ev.waiter.set_exception(ev.error)           # type: ignore[union-attr]
+                self._app.releases.fail(ev.waiter, ev.error)  # type: ignore[union-attr,arg-type]
             elif t is Reported:
                 self.report_error(ev.error)           # type: ignore[union-attr,arg-type]
             elif t is TimerSet:
