@@ -16,8 +16,9 @@ on_connect builds TopLevel > VBox > 48 Labels (50 widgets) and shows it.  Steps:
    ``pgs-...``) then waits until applied (ours: ``flush``) -> calls/s; the fake
    pages then report how many they received (must be N*S: no lost calls).
    Also the loop thread's CPU time for the step, and the cyclic GC's share of it.
-4. ``click`` (``--clicks K``): one headless Chromium page joins; while every fake
-   session streams setters, K clicks (``button.click()`` in the page) -> p50/p99
+4. ``click`` (``--clicks K``): one headless Chromium page joins and is left 3 s to
+   settle (bench/driver.py's CLICK_SETTLE_S); while every fake session streams
+   setters, K clicks (``button.click()`` in the page) -> p50/p99
    from the click event to the label's DOM mutation. With ``--paced-rate R``, K more
    clicks while the sessions stream R calls/s in all: the same background load for
    every implementation (as fast as they go, a faster one carries more of it).
@@ -45,7 +46,7 @@ from typing import Any
 
 from browser import CLICK_ONE, CLICK_SETUP, Browser
 
-from driver import emit, rss_bytes  # the one result line, the one RSS reader
+from driver import CLICK_SETTLE_S, emit, rss_bytes  # the one result line, the RSS reader
 
 HERE = Path(__file__).resolve().parent
 LABELS = 48
@@ -328,6 +329,7 @@ def clicks(impl: Any, reg: Sessions, items: list, n: int, paced_rate: float) -> 
         page.goto(impl.url)
         reg.wait(k + 1, 120)
         page.evaluate(CLICK_SETUP, ["click 0", "Click me"])
+        time.sleep(CLICK_SETTLE_S)          # past Chromium's work after the page load
         out = {"chromium": browser.version}
         out.update(click_run(impl, page, items, n, None, ""))
         if paced_rate:
