@@ -259,7 +259,10 @@ def main() -> None:
         if args.clicks:
             result["step"] = "click"
             gcw = GcWatch()
+            turns = TurnWatch(impl) if os.environ.get("SCALE_TURNS") == "1" else None
             result.update(clicks(impl, reg, items, args.clicks, args.paced_rate))
+            if turns is not None:
+                result["click_turns"] = turns.stop()
             gcw.stop()
             result.update(gcw.figures("click"))
     except BaseException as exc:
@@ -307,6 +310,43 @@ class GcWatch:
                 f"{step}_gc_n": sum(n for n, _, _ in self.by_gen),
                 f"{step}_gc_by_gen": [[n, round(t, 4), round(c, 4)] for n, t, c in self.by_gen],
                 f"{step}_gc_longest_s": round(self.longest, 4)}
+
+
+class TurnWatch:
+    """The loop's turns from now to :meth:`stop`: a callback that schedules itself
+    again runs once per turn, so the gaps between its runs are the turns' lengths.
+    (Meanwhile the loop never sleeps: an idle loop spins through empty turns.)"""
+
+    EDGES = (0.0001, 0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, float("inf"))
+
+    def __init__(self, impl: Any) -> None:
+        self.impl = impl
+        self.times: list[float] = []
+        self.on = True
+
+        async def start() -> None:
+            asyncio.get_running_loop().call_soon(self._tick)
+        impl.call(start, timeout=10)
+
+    def _tick(self) -> None:
+        self.times.append(perf_counter())
+        if self.on:
+            asyncio.get_running_loop().call_soon(self._tick)
+
+    def stop(self) -> dict[str, list]:
+        """Per length bucket (upper edge in ms): how many turns, and their seconds."""
+        async def off() -> None:
+            self.on = False
+        self.impl.call(off, timeout=10)
+        t = self.times
+        gaps = [b - a for a, b in zip(t, t[1:])]
+        out: dict[str, list] = {}
+        low = 0.0
+        for edge in self.EDGES:
+            sub = [g for g in gaps if low <= g < edge]
+            out[f"<{edge * 1e3:g} ms"] = [len(sub), round(sum(sub), 3)]
+            low = edge
+        return out
 
 
 def _tracked_types(n: int) -> dict[str, float]:
