@@ -10,7 +10,8 @@ waits behind the whole of it, 60-80 ms at 1,000 sessions.
 as keep the loop's turns near :data:`TURN_TARGET_S`; the rest go in the turns after.
 The loop reads its sockets between those bursts of work, so a click waits for about
 one of them. It counts how long each turn it took part in lasted: a longer turn than
-the target cuts the allowance in proportion, a shorter one lets it grow by an eighth.
+the target cuts the allowance in proportion (to no fewer than :data:`FEWEST`), a
+shorter one lets it grow by an eighth.
 An idle or lightly loaded loop hands every answer over at once, as it arrives.
 
 Loop thread only.
@@ -28,6 +29,9 @@ __all__ = ["Releases"]
 TURN_TARGET_S = 0.005  # the loop turn a busy loop is kept near (5 ms)
 FIRST = 64              # answers handed over in a turn before any turn was timed
 MOST = 4096             # never more than this many in one turn
+# and never fewer: a turn made long by other work (a thousand pages' replies read at
+# once) still hands this many over, so that answers are never held back for long
+FEWEST = 8
 
 
 class Releases:
@@ -79,7 +83,7 @@ class Releases:
             took = now - self._turn_began            # the allowance to how long it took
             a = self.allowance
             if took > self.target:                   # cut in proportion, grow slowly
-                self.allowance = max(1, int(a * self.target / took))
+                self.allowance = max(FEWEST, int(a * self.target / took))
             elif a < MOST:
                 self.allowance = a + 1 + (a >> 3)
         queue, left = self._queue, self.allowance
