@@ -26,7 +26,7 @@ from typing import Any
 
 __all__ = ["Releases"]
 
-TURN_TARGET_S = 0.005  # the loop turn a busy loop is kept near (5 ms)
+TURN_TARGET_S = 0.010  # the loop turn a busy loop is kept near (10 ms)
 FIRST = 64              # answers handed over in a turn before any turn was timed
 MOST = 4096             # never more than this many in one turn
 # and never fewer: a turn made long by other work (a thousand pages' replies read at
