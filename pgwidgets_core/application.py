@@ -17,16 +17,15 @@ from websockets.exceptions import ConnectionClosed
 from . import deflate, protocol
 from .admission import Admission, Expiry, refusal
 from .deadlines import Deadlines
-from .releases import Releases
 from .connection import Connection, PageSocket, Writers, greet, log_oversized, remote_of
 from .dispatch import Dispatcher, Runner
 from .errors import ApplicationClosedError
 from .fonts import Fonts, AppMessages
 from .keepalive import Keepalive
 from .pagesocket import pump
-from .options import callable_handler as _callable
-from .options import check_app_args, normalize_id as _normalize_id
+from .options import callable_handler as _callable, check_app_args, normalize_id as _normalize_id
 from .registry import WidgetRegistry
+from .releases import Releases
 from .session import Session
 from .widget import Widget
 from .routing import SessionIds
@@ -66,9 +65,8 @@ class Application(AppMessages):
                  handler_runner: Runner | None = None) -> None:
         check_app_args(ws_port=ws_port, http_port=http_port, max_sessions=max_sessions,
                        call_timeout=call_timeout, session_idle_timeout=session_idle_timeout,
-                       ping_interval=ping_interval,
-                       ws_sock=ws_sock, ws_path=ws_path, http_server=http_server,
-                       listen=listen)
+                       ping_interval=ping_interval, ws_sock=ws_sock, ws_path=ws_path,
+                       http_server=http_server, listen=listen)
         self._ws_sock = ws_sock
         self.listen = listen
         #: The WebSocket's path in one-port and ASGI (``listen=False``) modes, else None.
@@ -92,11 +90,11 @@ class Application(AppMessages):
         self.dispatcher = Dispatcher(concurrency_handling, handler_runner)
         #: What pages taught us about pgwidgets-js, shared by this app's sessions.
         self.page_facts = PageFacts()
-        #: Connections with frames queued since their writer ran (loop thread).
+        #: Loop thread: the connections with frames queued since their writer ran, the
+        #: answers handed to the tasks that await them (a bounded number per busy turn),
         self.writers = Writers()
         self.releases = Releases()
-        #: The answer timeouts of every waited call (loop thread).
-        self.deadlines = Deadlines()
+        self.deadlines = Deadlines()      # and the timeouts of every waited call
         self._sessions: dict[Any, Session] = {}
         #: Ids of new sessions (``worker``: ``"w2-1"``..., see :mod:`.routing`).
         self.session_ids = SessionIds(worker)
