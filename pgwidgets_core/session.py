@@ -150,7 +150,8 @@ class Session:
         raise LookupError(f"{ws!r} is not attached to session {self._id!r}")
 
     def remove_connection(self, ws: Any) -> None:
-        """Detach a browser connection; its pending requests complete at once."""
+        """Detach a browser connection; its pending requests are answered now (with no
+        value; on a busy loop, in the next turns: releases.py)."""
         for c in list(self._conns):
             if c.ws is ws:
                 self._detach(c)
