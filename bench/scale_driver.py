@@ -16,8 +16,9 @@ on_connect builds TopLevel > VBox > 48 Labels (50 widgets) and shows it.  Steps:
    ``pgs-...``) then waits until applied (ours: ``flush``) -> calls/s; the fake
    pages then report how many they received (must be N*S: no lost calls).
    Also the loop thread's CPU time for the step, and the cyclic GC's share of it.
-4. ``click`` (``--clicks K``): one headless Chromium page joins and is left 3 s to
-   settle (bench/driver.py's CLICK_SETTLE_S); while every fake session streams
+4. ``click`` (``--clicks K``): one headless Chromium page joins (driven by
+   bench/clicker.py, another process) and is left 3 s to settle (bench/driver.py's
+   CLICK_SETTLE_S); while every fake session streams
    setters, K clicks (``button.click()`` in the page) -> p50/p99
    from the click event to the label's DOM mutation. With ``--paced-rate R``, K more
    clicks while the sessions stream R calls/s in all: the same background load for
@@ -32,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import logging
 import os
 import platform
@@ -43,8 +45,6 @@ import traceback
 from pathlib import Path
 from time import perf_counter
 from typing import Any
-
-from browser import CLICK_ONE, CLICK_SETUP, Browser
 
 from driver import CLICK_SETTLE_S, emit, rss_bytes  # the one result line, the RSS reader
 
@@ -360,30 +360,50 @@ async def _count_tasks() -> int:
     return len(asyncio.all_tasks())
 
 
+class Clicker:
+    """bench/clicker.py in a process of its own: the measuring Chromium page."""
+
+    def __init__(self, url: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE / "clicker.py"), url], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True, start_new_session=True)
+
+    def ask(self, cmd: str) -> str:
+        """The answer to ``cmd`` (the driver's deadline bounds the wait)."""
+        self.proc.stdin.write(cmd + "\n")
+        self.proc.stdin.flush()
+        word, _, rest = self.proc.stdout.readline().strip().partition(" ")
+        if word == "error" or not word:
+            raise RuntimeError(f"clicker: {rest or 'exited'}")
+        return rest
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(30)
+        except BaseException:
+            os.killpg(self.proc.pid, 9)
+
+
 def clicks(impl: Any, reg: Sessions, items: list, n: int, paced_rate: float) -> dict:
-    browser = Browser()
+    clicker = Clicker(impl.url)
     try:
-        page = browser.new_page()
         k = len(reg.items)
         reg.click_ui = True
-        page.goto(impl.url)
+        version = clicker.ask("open")
         reg.wait(k + 1, 120)
-        page.evaluate(CLICK_SETUP, ["click 0", "Click me"])
         time.sleep(CLICK_SETTLE_S)          # past Chromium's work after the page load
-        out = {"chromium": browser.version}
-        out.update(click_run(impl, page, items, n, None, ""))
+        out = {"chromium": version}
+        out.update(click_run(impl, clicker, items, n, None, ""))
         if paced_rate:
-            out.update(click_run(impl, page, items, n, paced_rate, "paced_"))
+            out.update(click_run(impl, clicker, items, n, paced_rate, "paced_"))
             out["paced_rate"] = paced_rate
         return out
     finally:
-        try:
-            browser.close()
-        except BaseException:
-            pass
+        clicker.close()
 
 
-def click_run(impl: Any, page: Any, items: list, n: int, rate: float | None,
+def click_run(impl: Any, clicker: Clicker, items: list, n: int, rate: float | None,
               prefix: str) -> dict:
     """n clicks (after 5 not counted) while the fake sessions stream setters."""
     counter = [0]
@@ -398,7 +418,6 @@ def click_run(impl: Any, page: Any, items: list, n: int, rate: float | None,
         holder["stop"].set()
         await asyncio.wait_for(holder["task"], 120)
 
-    done = page.evaluate("window.__pgbClick.lat.length")
     impl.call(start_stream, timeout=30)
     time.sleep(1.0)
     warm = 5
@@ -406,12 +425,8 @@ def click_run(impl: Any, page: Any, items: list, n: int, rate: float | None,
     # collections of the GC that fall in them), as a user's would be.
     gap = 10.0 / n if rate else 0.0
     t0, c0 = perf_counter(), counter[0]
-    for i in range(done + 1, done + n + warm + 1):
-        t = perf_counter()
-        page.evaluate(CLICK_ONE, [i, 30_000])
-        time.sleep(max(0.0, gap - (perf_counter() - t)))
+    lat = json.loads(clicker.ask(f"clicks {n + warm} {gap}"))[warm:]
     dt = perf_counter() - t0
-    lat = page.evaluate("window.__pgbClick.lat")[done + warm:]
     c0 = counter[0] - c0
     impl.call(stop_stream, timeout=150)
     lat = sorted(v / 1e3 for v in lat)
