@@ -72,7 +72,8 @@ ROWS = [("RSS per idle session (KiB)", "rss_per_session", 1 / 1024, 0),
         ("background setters during clicks (calls/s)", "bg_setters_per_s", 1, 0),
         ("click p50 (ms), others paced to the same rate", "click_paced_p50", 1e3, 1),
         ("click p99 (ms), others paced to the same rate", "click_paced_p99", 1e3, 1),
-        ("background setters, paced (calls/s)", "bg_paced_setters_per_s", 1, 0)]
+        ("background setters, paced (calls/s)", "bg_paced_setters_per_s", 1, 0),
+        ("longest GC pause in the click steps (ms)", "click_gc_longest_s", 1e3, 0)]
 
 
 def table(results: dict, sizes: list[int], impls: list[str]) -> str:
@@ -121,8 +122,10 @@ def main() -> None:
     out = table(results, sizes, impls)
     load1 = os.getloadavg()
     print(out)
+    thresholds = {tuple(r["gc_threshold"]) for r in results.values() if "gc_threshold" in r}
     print(f"\n{os.cpu_count()} CPUs; load average {load0[0]:.1f} at start, "
-          f"{load1[0]:.1f} at end; {time.monotonic() - t0:.0f} s")
+          f"{load1[0]:.1f} at end; {time.monotonic() - t0:.0f} s; GC threshold "
+          + ", ".join(str(t) for t in sorted(thresholds)))
     for (impl, n), r in results.items():
         if "error" in r:
             print(f"error {impl} @{n}: {r['error']}")

@@ -153,7 +153,8 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     N, S = args.sessions, args.setters
     result: dict[str, Any] = {"impl": args.impl, "sessions": N, "setters": S,
-                              "python": platform.python_version(), "step": "start"}
+                              "python": platform.python_version(), "step": "start",
+                              "gc_threshold": gc.get_threshold()}
 
     def watchdog() -> None:
         emit({**result, "error": f"deadline ({args.deadline:.0f} s) passed",
