@@ -380,10 +380,13 @@ class Clicker:
 
     def close(self) -> None:
         try:
-            self.proc.stdin.close()
+            self.proc.stdin.close()          # the clicker closes Chromium and exits
             self.proc.wait(30)
         except BaseException:
-            os.killpg(self.proc.pid, 9)
+            try:
+                os.killpg(self.proc.pid, 9)
+            except ProcessLookupError:
+                pass
 
 
 def clicks(impl: Any, reg: Sessions, items: list, n: int, paced_rate: float) -> dict:
