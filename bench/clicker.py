@@ -25,7 +25,8 @@ import time
 
 from browser import CLICK_ONE, CLICK_SETUP, Browser
 
-UI_SHOWN = "() => !!document.body && document.body.textContent.includes('Click me')"
+LABEL, BUTTON = "click 0", "Click me"         # the click UI's texts (CLICK_SETUP finds them)
+UI_SHOWN = f"() => !!document.body && document.body.textContent.includes('{BUTTON}')"
 
 
 def main() -> None:
@@ -40,7 +41,7 @@ def main() -> None:
                     page = browser.new_page()
                     page.goto(url)
                     page.wait_for_function(UI_SHOWN, timeout=120_000, polling=50)
-                    page.evaluate(CLICK_SETUP, ["click 0", "Click me"])
+                    page.evaluate(CLICK_SETUP, [LABEL, BUTTON])
                     answer = f"ready {browser.version}"
                 elif cmd[0] == "clicks" and page is not None:
                     answer = "lat " + json.dumps(clicks(page, int(cmd[1]), float(cmd[2])))

@@ -90,11 +90,10 @@ class Application(AppMessages):
         self.dispatcher = Dispatcher(concurrency_handling, handler_runner)
         #: What pages taught us about pgwidgets-js, shared by this app's sessions.
         self.page_facts = PageFacts()
-        #: Loop thread: the connections with frames queued since their writer ran, the
-        #: answers handed to the tasks that await them (a bounded number per busy turn),
-        self.writers = Writers()
-        self.releases = Releases()
-        self.deadlines = Deadlines()      # and the timeouts of every waited call
+        # Loop thread only, shared by every session:
+        self.writers = Writers()        # connections with frames queued since their writer ran
+        self.releases = Releases()      # answers to the tasks awaiting them, bounded per busy turn
+        self.deadlines = Deadlines()    # the timeouts of every waited call
         self._sessions: dict[Any, Session] = {}
         #: Ids of new sessions (``worker``: ``"w2-1"``..., see :mod:`.routing`).
         self.session_ids = SessionIds(worker)
