@@ -80,7 +80,7 @@ def get_end_lineno(engine: Engine, rec: Record) -> int:
 def get_modified(engine: Engine, rec: Record) -> bool:
     """True when a TextSource's text differs from its text at the last ``mark_clean()``
     (or at creation): an edit undone by hand counts as no change."""
-    clean = rec.state.get("_clean_text") or rec.seeded.get("text") or ("",)
+    clean = rec.recorded("_clean_text") or rec.seeded.get("text") or ("",)
     return bool(model(rec).text != clean[0])
 
 
@@ -91,7 +91,7 @@ def mark_clean(engine: Engine, rec: Record) -> None:
 
 def get_cursor_style(engine: Engine, rec: Record) -> tuple[str, str | None]:
     """The caret's ``(style, color)`` as last set (``("line", None)`` by default)."""
-    args = rec.state.get("cursor_style") or ()
+    args = rec.recorded("cursor_style") or ()
     style = args[0] if args and args[0] is not None else "line"
     return (style, args[1] if len(args) > 1 else None)
 

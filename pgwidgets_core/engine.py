@@ -196,8 +196,7 @@ class Engine:
         self.check_open()
         assert spec.key is not None
         value = (spec.fixed,) if spec.fixed is not None else tuple(args)
-        prev = rec.state.get(spec.key)
-        rec.write(spec.key, value)
+        prev = rec.write(spec.key, value)
         models.track(self.tree, rec, spec.name, args)
         self.send(protocol.call(rec.wid, spec.name, args),
                   Call(rec, spec.name, value, undo=spec.key, prev=prev))
@@ -344,13 +343,8 @@ class Engine:
                     return
                 self.emit(Answered(p.waiter, value))
             return
-        if call.undo is not None and call.rec is not None:
-            key, prev = call.undo, call.prev         # a setter the page rejected is not
-            rec = call.rec                           # recorded (unless written since)
-            if rec.state.get(key) == tuple(call.args or ()):
-                rec.unset(key)
-                if prev is not None:
-                    rec.write(key, prev)
+        if call.undo is not None and call.rec is not None:   # a setter the page rejected
+            call.rec.revert(call.undo, tuple(call.args or ()), call.prev)  # is not recorded
         err = call.error(reply.error or "")
         self.emit(Failed(p.waiter, err) if p.waiter is not None else Reported(err))
 

@@ -37,7 +37,7 @@ Calls = list[tuple[str, list[Any]]]
 
 
 def _items(rec: Record) -> list[str]:
-    args = rec.state.get("_items")
+    args = rec.recorded("_items")
     if args is None:
         rec.put("_items", args := ([],))
     return cast("list[str]", args[0])
@@ -47,7 +47,7 @@ def _items(rec: Record) -> list[str]:
 
 def _combo_first(rec: Record, items: list[str]) -> None:
     # The page selects the first item of an empty list unless an index was set.
-    if len(items) == 1 and "index" not in rec.state:
+    if len(items) == 1 and not rec.has("index"):
         rec.write("text", (items[0],))
 
 
@@ -64,7 +64,7 @@ def _combo_insert_alpha(tree: Tree, rec: Record, args: list[Any]) -> None:
     pos = next((i for i, t in enumerate(items) if (text.casefold(), text) <
                 (str(t).casefold(), str(t))), len(items))
     items.insert(pos, text)
-    if len(items) == 1 and "index" not in rec.state:
+    if len(items) == 1 and not rec.has("index"):
         rec.write("text", (items[0],))
 
 
@@ -213,7 +213,7 @@ _RESETS = frozenset({"set_tree", "set_data", "set_rows", "clear"})
 
 
 def _log(tree: Tree, rec: Record, method: str, args: list[Any]) -> None:
-    log = rec.state.get("_edits")
+    log = rec.recorded("_edits")
     if log is None:
         rec.put("_edits", log := ([],))
     log[0].append((method, list(args)))
@@ -230,7 +230,7 @@ def _view_edit(method: str) -> Callable[[Tree, Record, list[Any]], None]:
                     rec.unset(k)
             return
         if method == "clear_all_colors":
-            log = rec.state.get("_edits")
+            log = rec.recorded("_edits")
             if log is not None:
                 log[0][:] = [e for e in log[0] if not _is_colour(e[0])]
         _log(tree, rec, method, args)
@@ -243,7 +243,7 @@ def _is_colour(method: str) -> bool:
 
 def _view_open(method: str) -> Callable[[Tree, Record, list[Any]], None]:
     def open_close(tree: Tree, rec: Record, args: list[Any]) -> None:
-        opened = rec.state.get("_open")
+        opened = rec.recorded("_open")
         if opened is None:
             rec.put("_open", opened := ({},))
         if method in ("expand_all", "collapse_all"):
@@ -343,7 +343,7 @@ def on_pulled(tree: Tree, rec: Record, key: str, value: tuple[Any, ...]) -> None
 def replays_key(rec: Record, key: str) -> bool:
     """False for setter state a model rebuilds itself (a TextSource's text and its
     icons: ``set_icon(ref, url)`` is one per ref, not one per widget)."""
-    return not (key in ("text", "icon") and "_textmodel" in rec.state)
+    return not (key in ("text", "icon") and rec.has("_textmodel"))
 
 
 def track_user(tree: Tree, rec: Record, action: str, args: list[Any]) -> Calls:
@@ -375,24 +375,24 @@ def track_user(tree: Tree, rec: Record, action: str, args: list[Any]) -> Calls:
 
 def replay_items(rec: Record) -> Calls:
     """Item lists, sent before the widget's other state (an index selects among them)."""
-    items = rec.state.get("_items")
+    items = rec.recorded("_items")
     return ([("append_text", [t]) for t in items[0]] if items else []) + textsource.replay(rec)
 
 
 def replay_edits(rec: Record) -> Calls:
     """Edits made after the last full model (set_tree, set_rows...), in order."""
-    edits = rec.state.get("_edits")
+    edits = rec.recorded("_edits")
     return [(m, list(a)) for m, a in edits[0]] if edits else []
 
 
 def replay_late(rec: Record) -> Calls:
     """Calls that need the whole UI in place (expansion, sorting)."""
     calls: Calls = []
-    opened = rec.state.get("_open")
+    opened = rec.recorded("_open")
     if opened:
         for key, value in opened[0].items():
             calls.append((value, []) if key == "*" else (value[0], [value[1]]))
-    sort = rec.state.get("_sort")
+    sort = rec.recorded("_sort")
     if sort:
         calls.append(("sort_by_column", list(sort[0])))
     return calls

@@ -45,9 +45,10 @@ class Call:
     rec: Record | None
     method: str
     args: list[Any] | tuple[Any, ...] | None = None
-    # A setter: the key and its previous value; rejected, the key is put back as it was.
+    # A setter: the key and what it held before (Record.write's answer); rejected,
+    # the key is put back as it was.
     undo: str | None = None
-    prev: tuple[Any, ...] | None = None
+    prev: Any = None
     rebuild: bool = False            # a step of rebuilding a page
     flush: bool = False              # the round-trip marker of flush()
     # What the waiter gets from a successful reply (default: its decoded value).

@@ -79,7 +79,7 @@ def rescroll(engine: Engine, page: Page, again: tuple[float, ...] | None) -> Non
         again = RESCROLL_AFTER
     for rec in engine.tree.records.values():
         for key in ("scroll_position", "scroll_percent"):
-            args = rec.state.get(key)
+            args = rec.recorded(key)
             if args is not None:
                 method, margs = setter_call(key, args)
                 engine.send(protocol.call(rec.wid, method, margs, silent=True),

@@ -66,7 +66,7 @@ def replay_plan(tree: Tree) -> list[Step]:
         edits = _calls(rec, models.replay_edits(rec), "model edit")
         model_at = max((rec.stamps.get(k, 0) for k in models.MODEL_KEYS), default=0)
         timeline.append((model_at or rec.born, 2, edits))
-        for key, args in rec.state.items():
+        for key, args in rec.recorded_items():
             if key in DEFERRED_KEYS or key == "visible" or key.startswith("_") \
                     or not models.replays_key(rec, key):
                 continue
@@ -80,7 +80,7 @@ def replay_plan(tree: Tree) -> list[Step]:
                                              e.method)]))
         timeline.append((rec.born, 3, [Step(protocol.listen(rec.wid, action), rec,
                                             f"listen {action!r}") for action in rec.listens]))
-        image = rec.state.get("_binary_image")
+        image = rec.recorded("_binary_image")
         if image is not None:
             fmt, data, shape, dtype = image
             timeline.append((rec.stamps.get("_binary_image", rec.born), 1, [Step(
@@ -92,14 +92,14 @@ def replay_plan(tree: Tree) -> list[Step]:
     # Visibility first: positions among children (scroll, splitter sizes) are
     # proportions of a laid-out page.
     for rec in order:
-        vis = rec.state.get("visible")
+        vis = rec.recorded("visible")
         if vis is not None:
             method, margs = setter_call("visible", vis)
             steps.append(Step(protocol.call(rec.wid, method, margs), rec, method))
     for rec in order:
         steps += _calls(rec, models.replay_late(rec), "view state")
         for key in DEFERRED_KEYS:
-            deferred = rec.state.get(key)
+            deferred = rec.recorded(key)
             if deferred is not None:
                 method, margs = setter_call(key, deferred)
                 steps.append(Step(protocol.call(rec.wid, method, margs), rec,

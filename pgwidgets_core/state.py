@@ -25,6 +25,18 @@ Clock = Iterator[int]
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
+_BARE = frozenset((str, int, float, bool))    # (not None: None is "not recorded")
+
+
+def _pack(args: tuple[Any, ...]) -> Any:
+    """``args`` as :attr:`Record._state` keeps them: one plain value bare, else the tuple."""
+    return args[0] if len(args) == 1 and type(args[0]) in _BARE else args
+
+
+def _unpack(v: Any) -> tuple[Any, ...]:
+    return v if type(v) is tuple else (v,)
+
+
 #: What a constructor set: ``(key, value, key, value...)`` or a mapping key -> (value,).
 Seed = tuple[Any, ...] | Mapping[str, tuple[Any, ...]]
 
@@ -55,7 +67,7 @@ class Entry:
 class Record(Ref):
     """What Python knows of one widget: enough to build it again in any page."""
 
-    __slots__ = ("defn", "wid", "create_args", "_seed", "state", "stamps", "children",
+    __slots__ = ("defn", "wid", "create_args", "_seed", "_state", "stamps", "children",
                  "parent", "listens", "handlers", "destroyed", "born", "obj", "_clock")
 
     def __init__(self, defn: WidgetDef, wid: int, create_args: Sequence[Any],
@@ -71,7 +83,11 @@ class Record(Ref):
         # key, value, key, value...: what the constructor's args/options set (one
         # tuple: a dict of 1-tuples costs ~230 bytes more per widget)
         self._seed = seeded if isinstance(seeded, tuple) else flat_seed(seeded)
-        self.state: Mapping[str, tuple[Any, ...]] = _EMPTY   # key -> setter args, latest last
+        # key -> setter args, latest last; a single str/int/float/bool arg is kept
+        # bare (_pack): a dict of those the cyclic GC does not track, while a fresh
+        # args tuple makes it tracked until a full collection (48k labels' first
+        # writes then brought the next full collection of the whole heap forward)
+        self._state: Mapping[str, Any] = _EMPTY
         self.stamps: Mapping[str, int] = _EMPTY       # key -> when it was last written
         self.born = next(clock)
         # the child sequence; a leaf shares the empty tuple (one GC-tracked list less
@@ -88,18 +104,48 @@ class Record(Ref):
         return f"<{self.defn.name} wid={self.wid}>"
 
     # -- state ------------------------------------------------------------------------
-    def write(self, key: str, args: tuple[Any, ...]) -> None:
-        """Record a setter; the latest write moves to the end (replay order)."""
-        state = self.state
+    def write(self, key: str, args: tuple[Any, ...]) -> Any:
+        """Record a setter; the latest write moves to the end (replay order). Returns
+        what ``key`` held before, for :meth:`revert` (opaque; None if nothing)."""
+        state = self._state
         if type(state) is not dict:
-            state = self.state = {}
+            state = self._state = {}
+            prev = None
         else:
-            state.pop(key, None)
-        state[key] = args
+            prev = state.pop(key, None)
+        state[key] = _pack(args)
         stamps = self.stamps
         if type(stamps) is not dict:
             stamps = self.stamps = {}
         stamps[key] = next(self._clock)
+        return prev
+
+    def revert(self, key: str, rejected: tuple[Any, ...], prev: Any) -> None:
+        """The page rejected the write of ``rejected`` to ``key``: unless written
+        since, ``key`` goes back to ``prev`` (what :meth:`write` returned)."""
+        if self.recorded(key) == rejected:
+            self.unset(key)
+            if prev is not None:
+                self.write(key, _unpack(prev))
+
+    def recorded(self, key: str) -> tuple[Any, ...] | None:
+        """The args last written or put for ``key``, None if none."""
+        v = self._state.get(key)
+        return None if v is None else _unpack(v)
+
+    def has(self, key: str) -> bool:
+        return key in self._state
+
+    def recorded_items(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        """(key, args) of every recorded key, in replay order."""
+        for key, v in self._state.items():
+            yield key, _unpack(v)
+
+    @property
+    def state(self) -> dict[str, tuple[Any, ...]]:
+        """Key -> args of everything recorded (a copy: change it with :meth:`write`,
+        :meth:`put`, :meth:`unset`)."""
+        return dict(self.recorded_items())
 
     def own_args(self) -> list[Any]:
         """:attr:`create_args` as a list to change in place."""
@@ -110,14 +156,14 @@ class Record(Ref):
 
     def put(self, key: str, args: tuple[Any, ...]) -> None:
         """Set ``key`` in :attr:`state` in place, unstamped (the models' own keys)."""
-        state = self.state
+        state = self._state
         if type(state) is not dict:
-            state = self.state = {}
-        state[key] = args
+            state = self._state = {}
+        state[key] = _pack(args)
 
     def unset(self, key: str) -> None:
         """Forget ``key`` of :attr:`state` (nothing if it was not there)."""
-        state = self.state
+        state = self._state
         if type(state) is dict:
             state.pop(key, None)
 
@@ -132,14 +178,16 @@ class Record(Ref):
 
     def read(self, key: str) -> Any:
         """The local answer of a getter: recorded, else constructor, else default."""
-        args = self.state.get(key)
+        args = self._state.get(key)
         if args is None:
             seed = self._seed
             for i in range(0, len(seed), 2):
                 if seed[i] == key:
                     return seed[i + 1]
             return self.defn.default(key)
-        return args[0] if len(args) == 1 else tuple(args)
+        if type(args) is not tuple:
+            return args
+        return args[0] if len(args) == 1 else args
 
     @property
     def seeded(self) -> dict[str, tuple[Any, ...]]:
@@ -364,7 +412,7 @@ def apply_callback(rec: Record, action: str, args: list[Any]) -> list[tuple[str,
     changed = []
     for key, get in specs:
         value = get(args)
-        if value is not None and rec.state.get(key) != value:
+        if value is not None and rec.recorded(key) != value:
             rec.write(key, value)
             changed.append((key, value))
     return changed

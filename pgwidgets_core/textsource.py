@@ -34,7 +34,7 @@ class TextModel:
 
 
 def model(rec: Record) -> TextModel:
-    m = rec.state.get("_textmodel")
+    m = rec.recorded("_textmodel")
     if m is None:
         text = rec.read("text")
         rec.put("_textmodel", m := (TextModel(text if isinstance(text, str) else ""),))
@@ -250,14 +250,14 @@ def answered(tree: Tree, rec: Record, method: str, args: list[Any], value: Any) 
 
 def icon_refs(rec: Record) -> list[Any]:
     """The TextBufferRefs that carry a gutter icon (``set_icon(ref, url)``)."""
-    m = rec.state.get("_textmodel")
+    m = rec.recorded("_textmodel")
     return [r.obj for r, _ in m[0].icons.values() if not r.destroyed] if m else []
 
 
 def replay(rec: Record) -> list[tuple[str, list[Any]]]:
     """Tag definitions, tagged ranges and icons (the text rides in the create message;
     the refs are created before any of these run)."""
-    m = rec.state.get("_textmodel")
+    m = rec.recorded("_textmodel")
     if m is None:
         return []
     m = m[0]

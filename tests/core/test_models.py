@@ -59,7 +59,7 @@ def test_appended_text_accumulates_in_the_text_state():
     models.track(t, ta, "append_text", ["two\n"])
     assert ta.read("text") == "two\n"        # no seeded text here: Record built bare
     ta.seed(text="one\n")
-    ta.state.clear()
+    ta.unset("text")
     models.track(t, ta, "append_text", ["two\n"])
     assert ta.read("text") == "one\ntwo\n"
 
