@@ -26,7 +26,8 @@ from .errors import ProtocolError, UnknownCallbackWarning
 from .events import Answered, Event, Failed, Malformed, Reported
 from .pages import Call, Page, Pending
 from .protocol import CallbackEvent, Ref, Reply, UploadChunk, ViewportEvent
-from .state import PageFacts, Record, Seed, Tree, auto_listens
+from .state import PageFacts, Record, Seed, Tree
+from .usersync import auto_listens
 
 __all__ = ["Engine", "PAGE_WID_SPAN"]
 

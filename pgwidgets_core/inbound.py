@@ -14,7 +14,8 @@ from .errors import ProtocolError
 from .events import Fired, Reported
 from .pages import Call, Page
 from .protocol import CallbackEvent, Ref, Reply, UploadChunk
-from .state import SCROLLED_KEYS, Record, apply_callback, auto_listens, setter_call
+from .state import Record, setter_call
+from .usersync import SCROLLED_KEYS, apply_callback, auto_listens
 
 if TYPE_CHECKING:
     from .engine import Engine

@@ -4,7 +4,8 @@ import gc
 
 from pgwidgets_core.catalog import widget_def
 from pgwidgets_core.replay import replay_plan
-from pgwidgets_core.state import Tree, apply_callback, auto_listens
+from pgwidgets_core.state import Tree
+from pgwidgets_core.usersync import apply_callback, auto_listens
 
 
 def replay_msgs(tree):
