@@ -122,7 +122,7 @@ class Record(Ref):
     def revert(self, key: str, rejected: tuple[Any, ...], prev: Any) -> None:
         """The page rejected the write of ``rejected`` to ``key``: unless written
         since, ``key`` goes back to ``prev`` (what :meth:`write` returned)."""
-        if self.recorded(key) == rejected:
+        if self._state.get(key) == _pack(rejected):
             self.unset(key)
             if prev is not None:
                 self.write(key, _unpack(prev))
@@ -154,7 +154,8 @@ class Record(Ref):
         return args
 
     def put(self, key: str, args: tuple[Any, ...]) -> None:
-        """Set ``key`` in :attr:`state` in place, unstamped (the models' own keys)."""
+        """Set ``key`` where it stands (not moved to the end), unstamped (the models'
+        own keys)."""
         state = self._state
         if type(state) is not dict:
             state = self._state = {}
@@ -184,8 +185,7 @@ class Record(Ref):
                 if seed[i] == key:
                     return seed[i + 1]
             return self.defn.default(key)
-        if type(args) is not tuple:
-            return args
+        args = _unpack(args)
         return args[0] if len(args) == 1 else args
 
     @property
