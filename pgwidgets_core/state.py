@@ -122,7 +122,7 @@ class Record(Ref):
     def revert(self, key: str, rejected: tuple[Any, ...], prev: Any) -> None:
         """The page rejected the write of ``rejected`` to ``key``: unless written
         since, ``key`` goes back to ``prev`` (what :meth:`write` returned)."""
-        if self._state.get(key) == _pack(rejected):
+        if self.holds(key, rejected):
             self.unset(key)
             if prev is not None:
                 self.write(key, _unpack(prev))
@@ -131,6 +131,11 @@ class Record(Ref):
         """The args last written or put for ``key``, None if none."""
         v = self._state.get(key)
         return None if v is None else _unpack(v)
+
+    def holds(self, key: str, args: tuple[Any, ...]) -> bool:
+        """Whether ``args`` are what is recorded for ``key`` (compared packed: no tuple
+        made)."""
+        return self._state.get(key) == _pack(args)
 
     def has(self, key: str) -> bool:
         return key in self._state
@@ -162,7 +167,7 @@ class Record(Ref):
         state[key] = _pack(args)
 
     def unset(self, key: str) -> None:
-        """Forget ``key`` of :attr:`state` (nothing if it was not there)."""
+        """Forget what is recorded for ``key`` (nothing if none)."""
         state = self._state
         if type(state) is dict:
             state.pop(key, None)

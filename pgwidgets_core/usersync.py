@@ -100,7 +100,7 @@ def apply_callback(rec: Record, action: str, args: list[Any]) -> list[tuple[str,
     changed = []
     for key, get in specs:
         value = get(args)
-        if value is not None and rec.recorded(key) != value:
+        if value is not None and not rec.holds(key, value):
             rec.write(key, value)
             changed.append((key, value))
     return changed
