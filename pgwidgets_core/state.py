@@ -135,7 +135,7 @@ class Record(Ref):
     def holds(self, key: str, args: tuple[Any, ...]) -> bool:
         """Whether ``args`` are what is recorded for ``key`` (compared packed: no tuple
         made)."""
-        return self._state.get(key) == _pack(args)
+        return bool(self._state.get(key) == _pack(args))
 
     def has(self, key: str) -> bool:
         return key in self._state
